@@ -1,0 +1,78 @@
+# The two commands of this repository (see README.md):
+#   make book   set up .venv and the vendored assets, build the HTML book
+#   make test   the same set-up, then every test: bpcore, nbval, the browser test
+#
+# Everything is installed on demand, so both work on a fresh machine with
+# Python 3.11 and npm. Stamp files make a second run skip what is current.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+
+CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
+
+.PHONY: book test notebooks serve vendor setup setup-test clean benchmarks lab
+
+# ---- set-up ---------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# bpcore is installed editable after the pinned packages; `--no-deps` keeps
+# pip from re-resolving what constraints.txt already fixed.
+$(VENV)/.book-deps: $(BIN)/python requirements.txt requirements-book.txt constraints.txt pyproject.toml
+	$(PIP) install -q -r requirements-book.txt -c constraints.txt
+	$(PIP) install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.book-deps requirements-test.txt
+	$(PIP) install -q -r requirements-test.txt -c constraints.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+_vendor/.stamp: node_modules/.package-lock.json tools/vendor_assets.py
+	$(BIN)/python tools/vendor_assets.py
+	touch $@
+
+setup: $(VENV)/.book-deps
+setup-test: $(VENV)/.test-deps
+vendor: $(BIN)/python _vendor/.stamp
+
+# ---- the book ---------------------------------------------------------------
+
+book: setup vendor
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "Built. Open _build/html/index.html, or serve it with: make serve"
+
+serve:
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+# Re-run every chapter from a fresh kernel, top to bottom, and store the
+# outputs (and widget state) in the notebooks. Commit the result.
+notebooks: setup
+	@for nb in $(CHAPTERS); do \
+		echo "executing $$nb"; \
+		$(BIN)/jupyter execute --inplace --timeout=300 "$$nb" || exit 1; \
+	done
+
+# ---- tests ------------------------------------------------------------------
+
+# The browser test reads _build/html, so the book is built first.
+test: setup-test book
+	$(BIN)/python -m pytest
+
+benchmarks: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf _build _vendor
+
+# JupyterLab for running the chapters locally (not needed to build or test).
+lab: setup
+	$(PIP) install -q jupyterlab -c constraints.txt
+	$(BIN)/jupyter lab chapters/

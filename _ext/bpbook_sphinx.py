@@ -1,0 +1,59 @@
+"""Small fixes to the Jupyter Book 1 toolchain, each for a problem a reader would see.
+
+1. sphinx-thebe 0.3.1 and sphinx-togglebutton register their inline
+   configuration scripts twice (once with ``filename=None``, once with
+   ``""``, which Sphinx does not see as equal), so every page declares
+   ``const THEBE_JS_URL`` twice and the browser reports a SyntaxError. We keep
+   the first copy of each identical script.
+2. myst-nb loads the ipywidgets embed manager (3.6 MB) on every page whose
+   notebook stored widget state, even when no output on the page is shown as
+   a widget view. The book shows bpcore's static scrubbers instead (see
+   ``nb_mime_priority_overrides`` in _config.yml), so we load the manager only
+   on pages that really contain a widget view.
+"""
+
+from sphinx.application import Sphinx
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _script_key(script):
+    """What makes two <script> entries the same script."""
+    # Inline scripts come with filename None or "" depending on who added them.
+    filename = getattr(script, "filename", script) or None
+    attributes = getattr(script, "attributes", {})
+    return (filename, attributes.get("body"))
+
+
+def _dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree):
+    scripts = context.get("script_files", [])
+    seen, unique = set(), []
+    for script in scripts:
+        key = _script_key(script)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    scripts[:] = unique
+
+
+def _drop_unused_widget_manager(app: Sphinx, pagename, templatename, context, doctree):
+    body = context.get("body", "")
+    if WIDGET_VIEW in body:
+        return
+    widget_js = set(app.config.nb_ipywidgets_js)
+    scripts = context.get("script_files", [])
+    scripts[:] = [
+        s
+        for s in scripts
+        if getattr(s, "filename", s) not in widget_js
+        and getattr(s, "attributes", {}).get("type") != WIDGET_STATE
+    ]
+
+
+def setup(app: Sphinx):
+    # Priority > 500 so that myst-nb and sphinx-thebe have added their scripts.
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _drop_unused_widget_manager, priority=901)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

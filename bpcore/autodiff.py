@@ -1,0 +1,455 @@
+r"""Reverse-mode automatic differentiation over numpy arrays.
+
+This is Karpathy's *micrograd* engine made vectorised: one small class,
+:class:`Tensor`, wraps a float64 array. Every operation returns a new Tensor
+and attaches a closure ``_backward`` that applies the chain rule for that one
+operation,
+
+.. math:: \bar{x} \mathrel{+}= \bar{y}\,\frac{\partial y}{\partial x},
+
+where :math:`\bar{v} = \partial L / \partial v`. :meth:`Tensor.backward`
+sorts the graph topologically (iteratively, so a chain of 10,000 operations
+is fine) and runs the closures from the output back to the inputs.
+
+**Broadcasting.** ``(n, m) + (m,)`` broadcasts forward, so backward sums the
+gradient over the broadcast axes until it has the operand's shape again.
+
+**Gradient accumulation (PyTorch semantics).** A node used twice receives
+the sum of both contributions. *Leaf* tensors (the ones you create, such as
+weights) also keep accumulating across ``backward()`` calls; call
+:meth:`Tensor.zero_grad` (or ``model.zero_grad()``) before each step.
+Intermediate nodes are reset at the start of every ``backward()``, so a
+second call adds exactly one more gradient to the leaves: the classic
+micrograd pitfall, where stale intermediate gradients are counted twice, does
+not happen here.
+
+>>> w = Tensor(2.0)
+>>> loss = 0.5 * (3.0 - (w * 1.0 - 0.5)) ** 2
+>>> loss.backward(); w.grad
+array(-1.5)
+>>> loss.backward(); w.grad        # leaves accumulate: -1.5 + (-1.5)
+array(-3.)
+>>> w.zero_grad(); w.grad
+array(0.)
+"""
+
+import functools
+
+import numpy as np
+
+__all__ = ["Tensor", "grad", "exp", "log", "tanh", "sigmoid", "relu", "logsumexp"]
+
+
+def _as_float_array(x, name):
+    """``x`` as a float64 ndarray; a clear TypeError for non-numeric input."""
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got {type(x).__name__} (dtype {arr.dtype})")
+    return arr.astype(np.float64, copy=False)
+
+
+def _unbroadcast(g, shape):
+    """Sum ``g`` over the axes that broadcasting added or stretched, giving ``shape``."""
+    if g.shape == shape:
+        return g
+    g = g.sum(axis=tuple(range(g.ndim - len(shape))))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    return g.sum(axis=stretched, keepdims=True) if stretched else g
+
+
+def _lift(x):
+    """Numbers and arrays join the graph as constants (no gradient needed)."""
+    if isinstance(x, Tensor):
+        return x
+    return Tensor(x, requires_grad=False, copy=False)
+
+
+class Tensor:
+    r"""A float64 array that remembers how it was computed.
+
+    ``Tensor(data)`` copies ``data`` (your array is never modified) and is a
+    leaf with ``requires_grad=True``. ``.grad`` has the shape of ``.data`` and
+    holds :math:`\partial L/\partial\,\text{data}` after ``L.backward()``.
+
+    >>> x = Tensor([1.0, 2.0, 3.0])
+    >>> (x ** 2).sum().backward()
+    >>> x.grad
+    array([2., 4., 6.])
+    """
+
+    __slots__ = ("_data", "_grad", "requires_grad", "_backward", "_prev", "_op")
+    __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
+
+    def __init__(self, data, requires_grad=True, copy=True):
+        if isinstance(data, Tensor):
+            data = data._data
+        arr = _as_float_array(data, "Tensor data")
+        self._data = arr.copy() if copy and arr is data else arr
+        self._grad = None
+        self.requires_grad = bool(requires_grad)
+        self._backward = None
+        self._prev = ()
+        self._op = ""
+
+    @staticmethod
+    def _node(data, parents, op):
+        """A new non-leaf result; skips __init__'s checks (data is already float64)."""
+        out = object.__new__(Tensor)
+        out._data = data if type(data) is np.ndarray else np.asarray(data)
+        out._grad = None
+        out._prev = tuple(p for p in parents if p.requires_grad)
+        out.requires_grad = bool(out._prev)
+        out._backward = None
+        out._op = op
+        return out
+
+    # -- data and gradient -------------------------------------------------
+    @property
+    def data(self):
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        arr = _as_float_array(value, "Tensor.data")
+        if arr.shape != self._data.shape:
+            raise ValueError(f"Tensor.data: new value has shape {arr.shape}, tensor has shape {self._data.shape}")
+        self._data = arr
+
+    @property
+    def grad(self):
+        if self._grad is None:
+            self._grad = np.zeros_like(self._data)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = None if value is None else _as_float_array(value, "Tensor.grad")
+
+    shape = property(lambda self: self._data.shape)
+    ndim = property(lambda self: self._data.ndim)
+    size = property(lambda self: self._data.size)
+
+    def zero_grad(self):
+        """Reset ``.grad`` to zeros (leaf gradients otherwise accumulate)."""
+        self._grad = None
+
+    def _accumulate(self, g):
+        if not self.requires_grad:
+            return
+        g = _unbroadcast(g, self._data.shape)
+        if self._grad is not None:
+            g = self._grad + g  # a new array: never modify one another node holds
+        elif not self._prev:
+            g = np.array(g, dtype=np.float64)  # a leaf owns a fresh, writable array
+        self._grad = g if type(g) is np.ndarray else np.asarray(g)
+
+    def backward(self, gradient=None):
+        r"""Fill ``.grad`` of every tensor this one depends on, by the chain rule.
+
+        For a scalar the seed is :math:`\partial L/\partial L = 1`; for a
+        non-scalar pass ``gradient`` (same shape) explicitly.
+        """
+        if gradient is None:
+            if self._data.size != 1:
+                raise ValueError(f"backward() needs a scalar or an explicit gradient; shape is {self.shape}")
+            gradient = np.ones_like(self._data)
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:  # iterative depth-first search: no recursion limit
+            node, children_done = stack.pop()
+            if children_done:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend((child, False) for child in node._prev if child not in seen)
+        for node in order:
+            if node._prev:  # intermediate results start fresh every call
+                node._grad = None
+        self._accumulate(_as_float_array(gradient, "gradient"))
+        for node in reversed(order):
+            if node._backward is not None and node._grad is not None:
+                node._backward(node._grad)
+
+    # -- arithmetic ------------------------------------------------------------
+    def __add__(self, other):
+        other = _lift(other)
+        out = Tensor._node(self._data + other._data, (self, other), "+")
+
+        def _backward(g):
+            self._accumulate(g)
+            other._accumulate(g)
+        out._backward = _backward
+        return out
+
+    def __sub__(self, other):
+        other = _lift(other)
+        out = Tensor._node(self._data - other._data, (self, other), "-")
+
+        def _backward(g):
+            self._accumulate(g)
+            other._accumulate(-g)
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = _lift(other)
+        a, b = self._data, other._data
+        out = Tensor._node(a * b, (self, other), "*")
+
+        def _backward(g):
+            self._accumulate(g * b)
+            other._accumulate(g * a)
+        out._backward = _backward
+        return out
+
+    def __truediv__(self, other):
+        other = _lift(other)
+        a, b = self._data, other._data
+        quotient = a / b
+        out = Tensor._node(quotient, (self, other), "/")
+
+        def _backward(g):
+            self._accumulate(g / b)
+            other._accumulate(-g * quotient / b)
+        out._backward = _backward
+        return out
+
+    def __pow__(self, p):
+        if isinstance(p, Tensor):
+            raise TypeError("Tensor ** Tensor is not supported; write exp(p * log(x))")
+        p = _as_float_array(p, "exponent")
+        a = self._data
+        out = Tensor._node(a ** p, (self,), "**")
+        out._backward = lambda g: self._accumulate(g * p * a ** (p - 1))
+        return out
+
+    def __matmul__(self, other):
+        other = _lift(other)
+        a, b = self._data, other._data
+        out = Tensor._node(a @ b, (self, other), "@")
+
+        def _backward(g):
+            # a 1-D operand is promoted to a matrix by matmul: do the same, then undo it
+            a2, b2 = (a[None, :] if a.ndim == 1 else a), (b[:, None] if b.ndim == 1 else b)
+            if b.ndim == 1:
+                g = g[..., None]
+            if a.ndim == 1:
+                g = g[..., None, :]
+            if self.requires_grad:
+                self._accumulate(_unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape))
+            if other.requires_grad:
+                other._accumulate(_unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape))
+        out._backward = _backward
+        return out
+
+    def __neg__(self):
+        out = Tensor._node(-self._data, (self,), "neg")
+        out._backward = lambda g: self._accumulate(-g)
+        return out
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def __rsub__(self, other):
+        return _lift(other) - self
+
+    def __rtruediv__(self, other):
+        return _lift(other) / self
+
+    def __rmatmul__(self, other):
+        return _lift(other) @ self
+
+    # -- elementwise functions -----------------------------------------------
+    def _unary(self, data, local_grad, op):
+        """Elementwise op: ``out = f(x)``, ``x.grad += out.grad * f'(x)``, f' given ``f(x)``."""
+        out = Tensor._node(data, (self,), op)
+        # closures hold arrays, never `out` itself: no reference cycles, so a
+        # graph is freed as soon as its loss goes out of scope
+        out._backward = lambda g: self._accumulate(g * local_grad(data))
+        return out
+
+    def exp(self):
+        return self._unary(np.exp(self._data), lambda e: e, "exp")
+
+    def log(self):
+        a = self._data
+        return self._unary(np.log(a), lambda _: 1.0 / a, "log")
+
+    def tanh(self):
+        return self._unary(np.tanh(self._data), lambda t: 1.0 - t * t, "tanh")
+
+    def sigmoid(self):
+        return self._unary(sigmoid(self._data), lambda s: s * (1.0 - s), "sigmoid")
+
+    def relu(self):
+        a = self._data
+        return self._unary(relu(a), lambda _: a > 0, "relu")
+
+    def __abs__(self):
+        a = self._data
+        return self._unary(np.abs(a), lambda _: np.sign(a), "abs")
+
+    def clip(self, lo=None, hi=None):
+        """Like ``ndarray.clip``; the gradient is 0 where a bound is active."""
+        a = self._data
+        lo_, hi_ = (-np.inf if lo is None else lo), (np.inf if hi is None else hi)
+        return self._unary(np.clip(a, lo_, hi_), lambda _: (a >= lo_) & (a <= hi_), "clip")
+
+    # -- reductions and shape ------------------------------------------------
+    def sum(self, axis=None, keepdims=False):
+        return self._reduce(self._data.sum(axis=axis, keepdims=keepdims), axis, keepdims, 1.0, "sum")
+
+    def mean(self, axis=None, keepdims=False):
+        out_data = self._data.mean(axis=axis, keepdims=keepdims)
+        return self._reduce(out_data, axis, keepdims, np.size(out_data) / self._data.size, "mean")
+
+    def logsumexp(self, axis=-1, keepdims=False):
+        r"""Stable :math:`\log\sum_j e^{x_j}`; its gradient is the softmax."""
+        lse = logsumexp(self._data, axis=axis, keepdims=True)
+        out = Tensor._node(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp")
+        a = self._data
+        out._backward = lambda g: self._accumulate(_spread(g, a.shape, axis, keepdims) * np.exp(a - lse))
+        return out
+
+    def _reduce(self, data, axis, keepdims, scale, op):
+        out = Tensor._node(data, (self,), op)
+        shape = self._data.shape
+        out._backward = lambda g: self._accumulate(_spread(g * scale, shape, axis, keepdims))
+        return out
+
+    def reshape(self, *shape):
+        out = Tensor._node(self._data.reshape(*shape), (self,), "reshape")
+        shape = self._data.shape
+        out._backward = lambda g: self._accumulate(g.reshape(shape))
+        return out
+
+    @property
+    def T(self):
+        out = Tensor._node(self._data.T, (self,), "T")
+        out._backward = lambda g: self._accumulate(g.T)
+        return out
+
+    def __getitem__(self, index):
+        out = Tensor._node(self._data[index], (self,), "[]")
+
+        def _backward(g):
+            full = np.zeros_like(self._data)
+            np.add.at(full, index, g)  # repeated indices add up
+            self._accumulate(full)
+        out._backward = _backward
+        return out
+
+    # -- conveniences --------------------------------------------------------
+    def __float__(self):
+        return float(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __repr__(self):
+        grad = "" if self._grad is None else f", grad={self._grad!r}"
+        return f"Tensor({self._data!r}{grad})"
+
+
+def _spread(g, shape, axis, keepdims):
+    """Broadcast a reduced gradient back to the input ``shape``."""
+    if axis is not None and not keepdims:
+        g = np.expand_dims(g, axis)
+    return np.broadcast_to(g, shape)
+
+
+# -- functions that work on arrays and Tensors alike --------------------------
+# The losses and the network are written with these, so each formula exists
+# once: an ndarray in gives an ndarray out, a Tensor in gives a Tensor out.
+
+def exp(x):
+    r"""Exponential :math:`e^x`.
+
+    >>> float(exp(0.0))
+    1.0
+    """
+    return x.exp() if isinstance(x, Tensor) else np.exp(x)
+
+
+def log(x):
+    r"""Natural logarithm :math:`\ln x`.
+
+    >>> float(log(1.0))
+    0.0
+    """
+    return x.log() if isinstance(x, Tensor) else np.log(x)
+
+
+def tanh(x):
+    r""":math:`\tanh x`; derivative :math:`1-\tanh^2 x`.
+
+    >>> float(tanh(0.0))
+    0.0
+    """
+    return x.tanh() if isinstance(x, Tensor) else np.tanh(x)
+
+
+def sigmoid(x):
+    r"""Logistic function :math:`\sigma(x) = 1/(1+e^{-x}) = e^{-\log(1+e^{-x})}`.
+
+    The second form, via ``logaddexp``, never overflows.
+
+    >>> float(sigmoid(0.0)), float(sigmoid(-1000.0))
+    (0.5, 0.0)
+    """
+    return x.sigmoid() if isinstance(x, Tensor) else np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=np.float64)))
+
+
+def relu(x):
+    r""":math:`\max(x, 0)`.
+
+    >>> relu(np.array([-1.0, 2.0]))
+    array([0., 2.])
+    """
+    return x.relu() if isinstance(x, Tensor) else np.maximum(x, 0.0)
+
+
+def logsumexp(x, axis=-1, keepdims=False):
+    r"""Stable :math:`\log\sum_j e^{x_j} = m + \log\sum_j e^{x_j - m}`, :math:`m=\max_j x_j`.
+
+    Shifting by the maximum keeps every exponent :math:`\le 0`, so nothing
+    overflows even for :math:`|x| \ge 10^4`.
+
+    >>> round(float(logsumexp(np.array([1e4, 1e4])) - 1e4), 9)  # log 2
+    0.693147181
+    """
+    if isinstance(x, Tensor):
+        return x.logsumexp(axis=axis, keepdims=keepdims)
+    x = np.asarray(x, dtype=np.float64)
+    m = x.max(axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)  # rows of -inf: avoid inf - inf
+    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def grad(f):
+    r"""Return a function computing :math:`\frac{df}{dx}` (like HIPS autograd).
+
+    ``f`` must map one float or array to a scalar, using operations that accept
+    Tensors (arithmetic, ``bp.losses``, the functions in this module). A float
+    in gives a float out; an array in gives an array of the same shape.
+
+    >>> grad(lambda w: 0.5 * (3.0 - (w * 1.0 - 0.5)) ** 2)(2.0)
+    -1.5
+    """
+    @functools.wraps(f)
+    def df(x, *args, **kwargs):
+        x_t = Tensor(x)  # a copy: x is never modified
+        y = f(x_t, *args, **kwargs)
+        if not isinstance(y, Tensor):
+            arr = np.asarray(y)
+            if arr.dtype.kind not in "biuf" or arr.size != 1:
+                raise TypeError(f"grad: f must return a scalar, got {type(y).__name__} {getattr(arr, 'shape', '')}")
+            g = np.zeros_like(x_t.data)  # f does not depend on x
+        elif y.size != 1:
+            raise TypeError(f"grad: f must return a scalar, got a Tensor of shape {y.shape}; reduce it, e.g. with .sum()")
+        else:
+            y.backward()
+            g = x_t.grad
+        return g if isinstance(x, np.ndarray) else float(g) if np.ndim(x) == 0 else g
+    return df

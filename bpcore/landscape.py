@@ -1,0 +1,289 @@
+r"""Loss landscapes: loss over a grid of parameters, random slices through a
+network's loss, and optimizer trajectories.
+
+* :func:`loss_grid` evaluates the loss of a linear model
+  :math:`\hat y = w x + b` at every point of a :math:`(w, b)` grid, vectorised
+  and in bounded memory.
+* :func:`random_direction`, :func:`slice_1d` and :func:`slice_2d` draw the
+  loss of *any* model along random, filter-normalised directions through its
+  parameters (Li et al. 2018); :func:`model_loss` turns a model, a loss and a
+  data set into the function of a list of arrays they need.
+* :func:`descend` records an optimizer's path on a surface.
+
+Orientation: every 2-D result follows ``numpy.meshgrid``'s default ``'xy'``
+convention: rows index the *second* coordinate (``b`` or ``beta``), columns
+the first (``w`` or ``alpha``), so ``plt.contourf(W, B, L)`` with
+``W, B = np.meshgrid(w_values, b_values)`` draws it the right way round.
+"""
+
+import copy
+import inspect
+import numbers
+
+import numpy as np
+
+__all__ = ["loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
+
+#: Largest number of float64 entries in one ``(chunk, n)`` block of predictions
+#: (16 MB); the loss makes a few temporaries of that size, so the peak stays
+#: near 100 MB whatever the grid size.
+BLOCK_ENTRIES = 2_000_000
+
+
+def _vector(values, name):
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
+    return arr
+
+
+def _rowwise(loss):
+    """A function ``(Y, Yhat) -> per-row losses`` for ``(rows, n)`` blocks.
+
+    A loss that accepts ``axis`` (reduce over that axis only, like
+    ``np.mean``) is called once per block.  Otherwise each row is one call of
+    the loss: correct for any loss, but a Python loop.
+    """
+    try:
+        takes_axis = "axis" in inspect.signature(loss).parameters
+    except (TypeError, ValueError):  # builtins without a signature
+        takes_axis = False
+    if takes_axis:
+        return lambda Y, Yhat: np.asarray(loss(Y, Yhat, axis=1), dtype=np.float64)
+    return lambda Y, Yhat: np.array([loss(y, yhat) for y, yhat in zip(Y, Yhat)])
+
+
+def loss_grid(loss, x, y, w_values, b_values, chunk=None):
+    r"""The loss of :math:`\hat y = w x + b` at every :math:`(w, b)` of a grid.
+
+    .. math:: L_{jk} = \operatorname{loss}\big(y,\; w_k\, x + b_j\big)
+
+    for ``loss`` any function ``loss(y_true, y_pred)`` of :mod:`bpcore.losses`
+    (``mse``, ``mae``, ``huber``, ...; use ``functools.partial`` to fix
+    options such as ``delta``).  Returns an array of shape
+    ``(len(b_values), len(w_values))``: row ``j`` is ``b_values[j]``, column
+    ``k`` is ``w_values[k]`` (meshgrid ``'xy'`` order, so
+    ``plt.contourf(*np.meshgrid(w_values, b_values), L)`` works).
+
+    The grid is evaluated ``chunk`` grid points at a time, each chunk as one
+    ``(chunk, n)`` block of predictions, so memory stays bounded (about
+    100 MB by default, see :data:`BLOCK_ENTRIES`) for any grid size.
+
+    >>> from bpcore.losses import mse
+    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])   # y = 2x + 1
+    >>> loss_grid(mse, x, y, w_values=[1.0, 2.0], b_values=[0.0, 1.0])
+    array([[4.66666667, 1.        ],
+           [1.66666667, 0.        ]])
+    """
+    x, y = _vector(x, "x"), _vector(y, "y")
+    if x.shape != y.shape:
+        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
+    w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
+    n = x.size
+    if chunk is None:
+        chunk = max(1, BLOCK_ENTRIES // n)
+    elif isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or chunk < 1:
+        raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
+
+    W, B = np.meshgrid(w_values, b_values)   # shape (len(b), len(w))
+    w_flat, b_flat = W.ravel(), B.ravel()
+    per_row = _rowwise(loss)
+    out = np.empty(w_flat.size)
+    for start in range(0, w_flat.size, chunk):
+        w = w_flat[start:start + chunk, None]
+        b = b_flat[start:start + chunk, None]
+        y_pred = w * x + b                                # (rows, n)
+        y_true = np.broadcast_to(y, y_pred.shape)         # a view: no copy of y
+        out[start:start + len(w)] = per_row(y_true, y_pred)
+    return out.reshape(W.shape)
+
+
+# ---------------------------------------------------------------------------
+# Random directions through a network's parameters (Li et al. 2018)
+# ---------------------------------------------------------------------------
+
+def _arrays(params, name="params"):
+    """A list of float64 arrays from arrays or Tensors (their ``.data``)."""
+    if not isinstance(params, (list, tuple)) or len(params) == 0:
+        raise ValueError(f"{name} must be a non-empty list of arrays, got {type(params).__name__}")
+    out = []
+    for i, p in enumerate(params):
+        p = getattr(p, "data", p)
+        arr = np.asarray(p, dtype=np.float64)
+        out.append(arr)
+    return out
+
+
+def _check_same_shapes(a, b, name_a, name_b):
+    shapes_a, shapes_b = [p.shape for p in a], [p.shape for p in b]
+    if shapes_a != shapes_b:
+        raise ValueError(f"{name_a} has shapes {shapes_a} but {name_b} has shapes {shapes_b}")
+
+
+def random_direction(params, seed=0, bias="zero", filter_axis=-1):
+    r"""A random direction in parameter space, filter-normalised (Li et al. 2018).
+
+    Draw :math:`d \sim \mathcal N(0, I)` with the shapes of ``params``, then
+    rescale each *filter* to the norm of the same filter of the parameters:
+
+    .. math:: d_{i} \leftarrow \frac{d_{i}}{\lVert d_{i}\rVert}\,\lVert\theta_{i}\rVert
+
+    For a weight matrix ``W`` of shape ``(n_in, n_out)`` (bpcore's
+    :class:`~bpcore.nn.Linear`), filter :math:`i` is output unit :math:`i`'s
+    incoming weights, the column ``W[:, i]``: the filters are indexed by
+    ``filter_axis`` (default the last axis) and the norm runs over all other
+    axes.  Without this rescaling a direction would move small-norm layers
+    relatively much further than large ones, and slices of different networks
+    could not be compared (the paper's point: ReLU networks are scale
+    invariant, so only the relative change matters).
+
+    Parameters with ``ndim <= 1`` (biases) and scalars: ``bias="zero"``
+    (default) leaves them out of the direction, as the paper does for biases
+    and batch-norm parameters; ``bias="copy"`` uses the parameter itself as
+    its direction (so every bias entry moves by its own size), as Li et al.'s
+    code does when biases are included.
+
+    ``params`` is a list of arrays (or of Tensors, e.g.
+    ``model.parameters()``: their ``.data`` is used and nothing is modified).
+
+    >>> W = np.array([[3.0, 0.0], [4.0, 1.0]])   # column norms 5 and 1
+    >>> d = random_direction([W, np.zeros(2)], seed=0)
+    >>> np.linalg.norm(d[0], axis=0), d[1]
+    (array([5., 1.]), array([0., 0.]))
+    """
+    if bias not in ("zero", "copy"):
+        raise ValueError(f"bias must be 'zero' or 'copy', got {bias!r}")
+    arrays = _arrays(params)
+    rng = np.random.default_rng(seed)
+    direction = []
+    for p in arrays:
+        if p.ndim <= 1:
+            direction.append(np.zeros_like(p) if bias == "zero" else p.copy())
+            continue
+        d = rng.standard_normal(p.shape)
+        others = tuple(a for a in range(p.ndim) if a != filter_axis % p.ndim)
+        p_norm = np.sqrt(np.sum(p * p, axis=others, keepdims=True))
+        d_norm = np.sqrt(np.sum(d * d, axis=others, keepdims=True))
+        direction.append(d * (p_norm / d_norm))
+    return direction
+
+
+def slice_1d(loss_fn, params, direction, alphas):
+    r"""The loss along a line through ``params``:
+    :math:`L(\alpha) = \operatorname{loss\_fn}(\theta + \alpha\, d)`.
+
+    ``loss_fn`` takes a list of arrays (shaped like ``params``) and returns a
+    float, see :func:`model_loss`.  Returns an array of shape
+    ``(len(alphas),)``; :math:`\alpha = 0` is the loss at ``params``.
+
+    >>> bowl = lambda ps: float(sum(np.sum(p**2) for p in ps))
+    >>> slice_1d(bowl, [np.array([1.0, 0.0])], [np.array([1.0, 1.0])], [-1.0, 0.0, 1.0])
+    array([1., 1., 5.])
+    """
+    theta, d = _arrays(params), _arrays(direction, "direction")
+    _check_same_shapes(theta, d, "params", "direction")
+    alphas = _vector(alphas, "alphas")
+    return np.array([loss_fn([p + a * q for p, q in zip(theta, d)]) for a in alphas])
+
+
+def slice_2d(loss_fn, params, d1, d2, alphas, betas):
+    r"""The loss on a plane through ``params``:
+    :math:`L(\alpha, \beta) = \operatorname{loss\_fn}(\theta + \alpha d_1 + \beta d_2)`.
+
+    Returns an array of shape ``(len(betas), len(alphas))`` (meshgrid
+    ``'xy'`` order: row ``j`` is ``betas[j]``), ready for
+    ``plt.contour(*np.meshgrid(alphas, betas), L)``.
+
+    >>> bowl = lambda ps: float(sum(np.sum(p**2) for p in ps))
+    >>> e1, e2 = [np.array([1.0, 0.0])], [np.array([0.0, 1.0])]
+    >>> slice_2d(bowl, [np.zeros(2)], e1, e2, alphas=[0.0, 1.0, 2.0], betas=[0.0, 3.0])
+    array([[ 0.,  1.,  4.],
+           [ 9., 10., 13.]])
+    """
+    theta, u, v = _arrays(params), _arrays(d1, "d1"), _arrays(d2, "d2")
+    _check_same_shapes(theta, u, "params", "d1")
+    _check_same_shapes(theta, v, "params", "d2")
+    alphas, betas = _vector(alphas, "alphas"), _vector(betas, "betas")
+    return np.array([
+        [loss_fn([p + a * q + b * r for p, q, r in zip(theta, u, v)]) for a in alphas]
+        for b in betas
+    ])
+
+
+def model_loss(model, loss, X, y):
+    r"""``loss_fn(arrays) -> float``: the loss of ``model`` on ``(X, y)`` with
+    its parameters temporarily set to ``arrays``.
+
+    .. math:: \theta \mapsto \operatorname{loss}\big(y, f_\theta(X)\big)
+
+    The model's own parameters are restored after every call, so slicing
+    leaves the model exactly as it was.  ``loss`` is a :mod:`bpcore.losses`
+    function; ``model`` anything with ``parameters()`` (Tensors) that is
+    callable on ``X``.
+
+    >>> from bpcore.nn import Linear
+    >>> from bpcore.losses import mse
+    >>> layer = Linear(1, 1)
+    >>> f = model_loss(layer, mse, np.array([[1.0], [2.0]]), np.array([[2.0], [4.0]]))
+    >>> f([np.array([[2.0]]), np.array([0.0])])   # w = 2, b = 0 fits exactly
+    0.0
+    """
+    params = model.parameters()
+
+    def loss_fn(arrays):
+        if len(arrays) != len(params):
+            raise ValueError(f"expected {len(params)} parameter arrays, got {len(arrays)}")
+        saved = [p.data for p in params]
+        try:
+            for p, a in zip(params, arrays):
+                p.data = a
+            value = loss(y, model(X))
+            return float(getattr(value, "data", value))
+        finally:
+            for p, s in zip(params, saved):
+                p.data = s
+
+    return loss_fn
+
+
+# ---------------------------------------------------------------------------
+# Optimizer trajectories
+# ---------------------------------------------------------------------------
+
+def descend(optimizer, grad_fn, x0, steps):
+    r"""Run ``optimizer`` on ``grad_fn`` from ``x0`` and record every point.
+
+    .. math:: x_{k+1} = \operatorname{step}(x_k, \nabla f(x_k)),\qquad k = 0, \dots, \text{steps}-1
+
+    Returns an array of shape ``(steps + 1, dim)`` with ``x0`` in row 0
+    (a scalar ``x0`` counts as ``dim = 1``; ``grad_fn`` then receives and
+    returns floats).  The optimizer is copied and reset first, so every call
+    starts from fresh state and the object you pass is not changed.
+    Divergence is allowed: once the iterates overflow the rows are ``inf`` or
+    ``nan`` (chapter 3 shows this), without warnings.
+
+    >>> from bpcore.optim import SGD
+    >>> descend(SGD(lr=0.25), lambda x: 2 * x, x0=[1.0, -2.0], steps=3)
+    array([[ 1.   , -2.   ],
+           [ 0.5  , -1.   ],
+           [ 0.25 , -0.5  ],
+           [ 0.125, -0.25 ]])
+    """
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    opt = copy.deepcopy(optimizer)
+    opt.reset()
+    scalar = isinstance(x0, numbers.Real) and not isinstance(x0, bool)
+    x = float(x0) if scalar else np.array(x0, dtype=np.float64)
+    if not scalar and x.ndim != 1:
+        raise ValueError(f"x0 must be a number or a 1-D array, got shape {x.shape}")
+    path = np.empty((steps + 1, 1 if scalar else x.size))
+    path[0] = x
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for k in range(1, steps + 1):
+            g = grad_fn(x)
+            if not scalar:
+                g = np.asarray(g, dtype=np.float64)
+            x = opt.step(x, g)
+            path[k] = x
+    return path

@@ -1,0 +1,255 @@
+r"""Two-dimensional test surfaces for watching optimizers move.
+
+Each surface is an object :math:`f: \mathbb{R}^2 \to \mathbb{R}` with an
+analytic gradient and Hessian, its known critical points, and a plotting
+window:
+
+* ``value(xy)``: ``xy`` is one point of shape ``(2,)`` (returns a float) or
+  a stack of points of shape ``(..., 2)`` (returns an array of shape
+  ``(...)``), so a whole grid is evaluated in one vectorised call.
+  ``surface(xy)`` is the same as ``surface.value(xy)``.
+* ``grad(xy)``: shape ``(2,)`` or ``(..., 2)``, like ``xy``.
+* ``hessian(xy)``: shape ``(2, 2)`` or ``(..., 2, 2)``.
+* ``minima`` (global minimum first) and ``saddles``: lists of ``(2,)`` arrays.
+* ``bounds``: ``((x_min, x_max), (y_min, y_max))`` for plots, and
+  ``grid(n)`` -> ``(X, Y, Z)`` in meshgrid ``'xy'`` order, ready for
+  ``plt.contour(X, Y, Z)``.
+
+>>> from bpcore.surfaces import Rosenbrock
+>>> f = Rosenbrock()
+>>> f.value([1.0, 1.0]), f.grad([1.0, 1.0]).tolist()
+(0.0, [0.0, 0.0])
+>>> f.value([[0.0, 0.0], [1.0, 2.0]])   # two points at once
+array([  1., 100.])
+"""
+
+import math
+
+import numpy as np
+
+__all__ = ["Surface", "Quadratic", "Rosenbrock", "DoubleWell"]
+
+
+def _points(xy):
+    """``xy`` as a float64 array whose last axis has length 2."""
+    points = np.asarray(xy, dtype=np.float64)
+    if points.ndim == 0 or points.shape[-1] != 2:
+        raise ValueError(f"xy must have shape (2,) or (..., 2), got shape {points.shape}")
+    return points
+
+
+class Surface:
+    """Base class: input checking, vectorisation and plotting helpers.
+
+    A subclass implements ``_value(x, y)``, ``_grad(x, y)`` (returning the
+    pair of partial derivatives) and ``_hessian(x, y)`` (returning
+    ``(f_xx, f_xy, f_yy)``) for arrays ``x``, ``y`` of equal shape, and sets
+    ``minima``, ``saddles`` and ``bounds``.
+    """
+
+    minima = ()
+    saddles = ()
+    bounds = ((-1.0, 1.0), (-1.0, 1.0))
+
+    def value(self, xy):
+        r"""The value :math:`f(x, y)`; a float for one point."""
+        p = _points(xy)
+        v = self._value(p[..., 0], p[..., 1])
+        return float(v) if p.ndim == 1 else v
+
+    __call__ = value
+
+    def grad(self, xy):
+        r"""The gradient :math:`\nabla f = (\partial f/\partial x, \partial f/\partial y)`."""
+        p = _points(xy)
+        gx, gy = self._grad(p[..., 0], p[..., 1])
+        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+
+    def hessian(self, xy):
+        r"""The Hessian :math:`\begin{pmatrix} f_{xx} & f_{xy} \\ f_{xy} & f_{yy}\end{pmatrix}`."""
+        p = _points(xy)
+        fxx, fxy, fyy = np.broadcast_arrays(*self._hessian(p[..., 0], p[..., 1]))
+        return np.stack([np.stack([fxx, fxy], -1), np.stack([fxy, fyy], -1)], -2)
+
+    def grid(self, n=201):
+        """``(X, Y, Z)`` on an ``n`` x ``n`` grid over ``bounds`` (meshgrid 'xy')."""
+        (x0, x1), (y0, y1) = self.bounds
+        X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        return X, Y, self._value(X, Y)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        return f"{type(self).__name__}({args})"
+
+    def _params(self):
+        return {}
+
+
+class Quadratic(Surface):
+    r"""A quadratic bowl :math:`f(p) = \tfrac12 (p - c)^\top A (p - c)`.
+
+    :math:`A` is symmetric positive definite, so the only critical point is
+    the minimum :math:`c` with :math:`f(c) = 0`;
+    :math:`\nabla f = A(p - c)`, Hessian :math:`A`.  Built either from
+    ``A`` or from ``condition`` (the ratio
+    :math:`\kappa = \lambda_{\max}/\lambda_{\min}` of its eigenvalues):
+    eigenvalues :math:`1` and :math:`\kappa` (times ``scale``), with the
+    steep direction along :math:`y` rotated by ``angle`` radians.
+
+    Gradient descent with step :math:`\eta` converges on it exactly when
+    :math:`\eta < 2/\lambda_{\max}` (``max_stable_lr``); the larger
+    :math:`\kappa`, the slower the flat direction converges at that step.
+
+    >>> f = Quadratic(condition=10)
+    >>> f.eigenvalues.tolist(), f.max_stable_lr
+    ([1.0, 10.0], 0.2)
+    >>> f.value([1.0, 1.0]), f.grad([1.0, 1.0]).tolist()
+    (5.5, [1.0, 10.0])
+    """
+
+    def __init__(self, condition=10.0, angle=0.0, scale=1.0, center=(0.0, 0.0), A=None):
+        if A is None:
+            condition, angle, scale = float(condition), float(angle), float(scale)
+            if not condition >= 1.0 or not math.isfinite(condition):
+                raise ValueError(f"condition must be a finite number >= 1, got {condition!r}")
+            if not scale > 0.0 or not math.isfinite(scale):
+                raise ValueError(f"scale must be positive and finite, got {scale!r}")
+            c, s = math.cos(angle), math.sin(angle)
+            R = np.array([[c, -s], [s, c]])
+            A = R @ np.diag([scale, scale * condition]) @ R.T
+        A = np.array(A, dtype=np.float64)
+        if A.shape != (2, 2):
+            raise ValueError(f"A must have shape (2, 2), got shape {A.shape}")
+        if not np.all(np.isfinite(A)) or not np.allclose(A, A.T, rtol=1e-12, atol=0):
+            raise ValueError(f"A must be finite and symmetric, got {A.tolist()}")
+        A = (A + A.T) / 2
+        eigenvalues = np.linalg.eigvalsh(A)
+        if eigenvalues[0] <= 0:
+            raise ValueError(f"A must be positive definite; its eigenvalues are {eigenvalues.tolist()}")
+        self.A = A
+        self.eigenvalues = eigenvalues
+        self.condition = float(eigenvalues[1] / eigenvalues[0])
+        self.center = _points(center).copy()
+        if self.center.shape != (2,):
+            raise ValueError(f"center must have shape (2,), got shape {self.center.shape}")
+        self.minima = [self.center.copy()]
+        self.saddles = []
+        cx, cy = self.center
+        self.bounds = ((cx - 3.0, cx + 3.0), (cy - 3.0, cy + 3.0))
+
+    @property
+    def max_stable_lr(self):
+        r"""Largest step that does not diverge: :math:`2/\lambda_{\max}`."""
+        return 2.0 / float(self.eigenvalues[1])
+
+    def _params(self):
+        return {"A": self.A.tolist(), "center": self.center.tolist()}
+
+    def _value(self, x, y):
+        (a, b), (_, d) = self.A
+        u, v = x - self.center[0], y - self.center[1]
+        return 0.5 * (a * u * u + 2.0 * b * u * v + d * v * v)
+
+    def _grad(self, x, y):
+        (a, b), (_, d) = self.A
+        u, v = x - self.center[0], y - self.center[1]
+        return a * u + b * v, b * u + d * v
+
+    def _hessian(self, x, y):
+        (a, b), (_, d) = self.A
+        one = np.ones_like(x)
+        return a * one, b * one, d * one
+
+
+class Rosenbrock(Surface):
+    r"""Rosenbrock's banana valley :math:`f(x, y) = (a - x)^2 + b\,(y - x^2)^2`.
+
+    The global minimum :math:`(a, a^2)` with :math:`f = 0` lies at the
+    bottom of a long, curved, flat-bottomed valley: easy to find the valley,
+    slow to walk along it.
+
+    .. math::
+
+        \nabla f = \begin{pmatrix} -2(a - x) - 4 b x (y - x^2) \\ 2 b (y - x^2) \end{pmatrix}
+
+    >>> f = Rosenbrock(a=1, b=100)
+    >>> f.minima[0].tolist(), f.value([-1.2, 1.0])
+    ([1.0, 1.0], 24.199999999999996)
+    """
+
+    def __init__(self, a=1.0, b=100.0):
+        self.a, self.b = float(a), float(b)
+        if not math.isfinite(self.a):
+            raise ValueError(f"a must be finite, got {a!r}")
+        if not (self.b > 0 and math.isfinite(self.b)):
+            raise ValueError(f"b must be positive and finite, got {b!r}")
+        self.minima = [np.array([self.a, self.a**2])]
+        self.saddles = []
+        s = max(1.0, abs(self.a))
+        self.bounds = ((-2.0 * s, 2.0 * s), (-1.0 * s * s, 3.0 * s * s))
+
+    def _params(self):
+        return {"a": self.a, "b": self.b}
+
+    def _value(self, x, y):
+        return (self.a - x) ** 2 + self.b * (y - x * x) ** 2
+
+    def _grad(self, x, y):
+        valley = y - x * x
+        return -2.0 * (self.a - x) - 4.0 * self.b * x * valley, 2.0 * self.b * valley
+
+    def _hessian(self, x, y):
+        b = self.b
+        return 2.0 - 4.0 * b * y + 12.0 * b * x * x, -4.0 * b * x, 2.0 * b * np.ones_like(x)
+
+
+class DoubleWell(Surface):
+    r"""A tilted double well :math:`f(x, y) = (x^2 - 1)^2 + t\,x + k\,y^2`.
+
+    Two valleys near :math:`x = \pm 1` separated by a ridge.  The tilt
+    :math:`t` makes them unequal: for :math:`t > 0` the left one is the
+    global minimum (depth about :math:`-t`) and the right one a *local*
+    minimum (about :math:`+t`).  Between them, on the ridge, sits a
+    **saddle point**: a maximum along :math:`x` and a minimum along
+    :math:`y`, where the gradient also vanishes.
+
+    The critical points are :math:`y = 0` and the three real roots of
+    :math:`\partial f/\partial x = 4x^3 - 4x + t = 0`, which exist when
+    :math:`|t| < 8/(3\sqrt3) \approx 1.54`.
+
+    >>> f = DoubleWell(tilt=0.5)
+    >>> [round(f.value(m), 4) for m in f.minima]   # global first
+    [-0.5148, 0.4833]
+    >>> f.saddles[0].round(4).tolist()
+    [0.1271, 0.0]
+    """
+
+    MAX_TILT = 8.0 / (3.0 * math.sqrt(3.0))
+
+    def __init__(self, tilt=0.5, stiffness=1.0):
+        self.tilt, self.stiffness = float(tilt), float(stiffness)
+        if not abs(self.tilt) < self.MAX_TILT:
+            raise ValueError(
+                f"tilt must satisfy |tilt| < {self.MAX_TILT:.4f} for two minima, got {tilt!r}"
+            )
+        if not (self.stiffness > 0 and math.isfinite(self.stiffness)):
+            raise ValueError(f"stiffness must be positive and finite, got {stiffness!r}")
+        roots = np.sort(np.roots([4.0, 0.0, -4.0, self.tilt]).real)
+        for _ in range(3):  # polish the roots with Newton's method
+            roots = roots - (4 * roots**3 - 4 * roots + self.tilt) / (12 * roots**2 - 4)
+        left, middle, right = (np.array([r, 0.0]) for r in roots)
+        self.minima = sorted([left, right], key=self.value)
+        self.saddles = [middle]
+        self.bounds = ((-2.0, 2.0), (-1.5, 1.5))
+
+    def _params(self):
+        return {"tilt": self.tilt, "stiffness": self.stiffness}
+
+    def _value(self, x, y):
+        return (x * x - 1.0) ** 2 + self.tilt * x + self.stiffness * y * y
+
+    def _grad(self, x, y):
+        return 4.0 * x * (x * x - 1.0) + self.tilt, 2.0 * self.stiffness * y
+
+    def _hessian(self, x, y):
+        return 12.0 * x * x - 4.0, np.zeros_like(x), 2.0 * self.stiffness * np.ones_like(x)

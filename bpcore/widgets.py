@@ -1,0 +1,445 @@
+r"""Interactive figures for the chapters: sliders wired to ``bpcore.plots``.
+
+Each explorer is one output that works in three places:
+
+* in Jupyter/Binder (a live kernel) it is an ipywidgets UI: move a slider and
+  the figure is recomputed;
+* in the static HTML book it is a *scrubber* (:mod:`bpcore.scrubber`): the
+  main slider steps through frames precomputed when the book was built;
+* anywhere else (PDF, an untrusted viewer) it is a PNG of the default view.
+
+That is done by :class:`Explorable`, whose ``_repr_mimebundle_`` offers all
+three representations and lets the front end pick.
+
+The module only wires: each figure comes from a ``*_figure`` function here
+that prepares numbers with the rest of ``bpcore`` and draws with a
+``bpcore.plots`` function, so every view can be drawn and tested without a
+kernel.
+
+>>> fig = loss_explorer_figure(y_true=1.0, y_pred=0.0)
+>>> len(fig.axes)
+2
+"""
+
+import base64
+import functools
+
+import ipywidgets
+import numpy as np
+
+from . import losses, optim, plots, scrubber
+
+__all__ = [
+    "Explorable",
+    "loss_curves",
+    "loss_explorer_figure",
+    "loss_explorer",
+    "neuron_pass_steps",
+    "neuron_pass_figure",
+    "neuron_pass_stepper",
+    "neuron_descent",
+    "learning_rate_figure",
+    "learning_rate_explorer",
+]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class Explorable:
+    r"""A live ipywidget in a kernel, a scrubber in HTML, a PNG elsewhere.
+
+    ``widget`` is the ipywidgets UI; ``html`` the static scrubber;
+    ``png`` the default frame (bytes); ``text`` a plain-text description.
+    ``controls`` maps a name to each slider and ``redraw()`` re-renders the
+    live image (the benchmark times it).
+
+    >>> e = Explorable(ipywidgets.HTML("live"), "<figure></figure>", b"\x89PNG", "a demo")
+    >>> sorted(e._repr_mimebundle_())[:2]
+    ['application/vnd.jupyter.widget-view+json', 'image/png']
+    """
+
+    def __init__(self, widget, html, png, text, controls=None, redraw=None):
+        self.widget = widget
+        self.html = html
+        self.png = png
+        self.text = text
+        self.controls = dict(controls or {})
+        self._redraw = redraw
+
+    def redraw(self):
+        """Re-render the live figure from the current slider values."""
+        if self._redraw is not None:
+            self._redraw()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {}
+        view = self.widget._repr_mimebundle_() or {}
+        if WIDGET_VIEW in view:
+            bundle[WIDGET_VIEW] = view[WIDGET_VIEW]
+        bundle["text/html"] = self.html
+        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        bundle["text/plain"] = self.text
+        return bundle
+
+
+def _live(figure_function, controls, layout_rows):
+    """Wire ``controls`` to an Image showing ``figure_function(**values)``."""
+    image = ipywidgets.Image(format="png")
+
+    def redraw(*_):
+        fig = figure_function(**{name: control.value for name, control in controls.items()})
+        image.value = plots.figure_to_png(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    ui = ipywidgets.VBox([*[ipywidgets.HBox(row) for row in layout_rows], image])
+    return ui, redraw
+
+
+def _explorable(figure_function, controls, layout_rows, *, scrub_name, scrub_values, scrub_labels, caption, param_label, alts, text):
+    """Build the live UI plus the scrubber over ``scrub_name`` at the default
+    values of every other control."""
+    ui, redraw = _live(figure_function, controls, layout_rows)
+    defaults = {name: control.value for name, control in controls.items()}
+    scrub_values = list(scrub_values)
+    start = defaults[scrub_name]
+    initial = int(np.argmin([abs(float(v) - float(start)) for v in scrub_values]))
+    html = scrubber.scrubber_from_figures(
+        lambda value: figure_function(**{**defaults, scrub_name: value}),
+        scrub_values,
+        labels=scrub_labels,
+        caption=caption,
+        param_label=param_label,
+        alts=alts,
+        initial=initial,
+    )
+    png = plots.figure_to_png(figure_function(**defaults), colors=64)
+    return Explorable(ui, html, png, text, controls=controls, redraw=redraw)
+
+
+def _slider_style():
+    return dict(continuous_update=True, style={"description_width": "initial"}, layout=ipywidgets.Layout(width="320px"))
+
+
+# -- chapter 1: losses against the prediction ----------------------------------
+
+# Plain-text labels (no mathtext): a widget redraws them on every move.
+REGRESSION_LOSSES = {
+    "squared (y − ŷ)²": (losses.mse, losses.mse_grad),
+    "half squared ½(y − ŷ)²": (losses.half_mse, losses.half_mse_grad),
+    "absolute |y − ŷ|": (losses.mae, losses.mae_grad),
+    "Huber (δ = 1)": (losses.huber, losses.huber_grad),
+}
+_TWO_PANELS = dict(left=0.08, right=0.99, bottom=0.16, top=0.86, wspace=0.28)
+
+
+def _sigmoid_derivative(p):
+    # dp/dz for p = sigmoid(z), written in terms of p
+    return p * (1.0 - p)
+
+
+@functools.lru_cache(maxsize=32)
+def loss_curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
+    r"""Per-sample losses and gradients over a grid of predictions, computed
+    with :mod:`bpcore.losses` (cached: a widget asks again and again).
+
+    ``task="regression"``: the grid is :math:`\hat y \in [lo, hi]` and the
+    gradients are :math:`\partial L/\partial \hat y`. ``task="classification"``:
+    the grid is the probability :math:`p = \sigma(z) \in (0, 1)` of class 1,
+    ``y_true`` is 0 or 1, and the gradients are taken with respect to the
+    logit :math:`z`, :math:`\partial L/\partial z = \partial L/\partial p \cdot
+    p(1-p)`, because that is what reaches the network's weights.
+
+    Returns ``(grid, losses, grads)``: an array and two name -> array dicts.
+
+    >>> grid, L, G = loss_curves(0.0, points=5)
+    >>> [float(v[0]) for v in (grid, L["absolute error"], G["absolute error"])]
+    [-3.0, 3.0, -1.0]
+    """
+    if task == "regression":
+        grid = np.linspace(lo, hi, points)
+        table = REGRESSION_LOSSES
+        chain = np.ones_like(grid)
+    elif task == "classification":
+        if y_true not in (0.0, 1.0):
+            raise ValueError(f"loss_curves: classification needs y_true 0 or 1, got {y_true!r}")
+        grid = np.linspace(0.005, 0.995, points)
+        table = {
+            "cross-entropy": (losses.binary_cross_entropy, losses.binary_cross_entropy_grad),
+            "squared error on $p$": (losses.mse, losses.mse_grad),
+        }
+        chain = _sigmoid_derivative(grid)
+    else:
+        raise ValueError(f"loss_curves: task must be 'regression' or 'classification', got {task!r}")
+    targets = np.full_like(grid, float(y_true))
+    curves, grads = {}, {}
+    for name, (loss, loss_grad) in table.items():
+        curves[name] = np.array([loss(float(y_true), float(p)) for p in grid])
+        # The mean over n points divides each per-sample gradient by n.
+        grads[name] = grid.size * loss_grad(targets, grid) * chain
+    return grid, curves, grads
+
+
+def loss_explorer_figure(y_true=1.0, y_pred=0.0, task="regression"):
+    r"""Every loss and its gradient against the prediction, with the current
+    prediction marked (exact values from :mod:`bpcore.losses`).
+
+    >>> fig = loss_explorer_figure(y_true=1, y_pred=0.3, task="classification")
+    >>> fig.axes[1].get_ylabel()
+    '∂L/∂z'
+    """
+    grid, curves, grads = loss_curves(float(y_true), task)
+    if task == "regression":
+        at = {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred)) for name, (loss, loss_grad) in REGRESSION_LOSSES.items()}
+        return plots.plot_losses_vs_prediction(
+            grid, curves, grads, y_true=y_true, y_pred=y_pred, at=at,
+            loss_ylim=(-0.3, 9.0), grad_ylim=(-6.5, 6.5), xlabel="prediction ŷ", grad_ylabel="∂L/∂ŷ",
+            title=f"target y = {y_true:g}, prediction ŷ = {y_pred:.2f}", figsize=(7.4, 3.0), margins=_TWO_PANELS,
+        )
+    return plots.plot_losses_vs_prediction(
+        grid, curves, grads, y_true=y_true, y_pred=y_pred,
+        xlabel="predicted probability p = σ(z) of class 1",
+        grad_ylabel="∂L/∂z", loss_ylim=(-0.2, 5.5), grad_ylim=(-1.1, 1.1),
+        title=f"target y = {y_true:g}, prediction p = {y_pred:.2f}", figsize=(7.4, 3.0), margins=_TWO_PANELS,
+    )
+
+
+def loss_explorer(task="regression", y_true=None, y_pred=None):
+    r"""Pick a target, drag the prediction: each loss and its gradient.
+
+    Regression compares squared, half squared, absolute and Huber losses;
+    classification compares cross-entropy with squared error on the
+    probability, with gradients taken through the sigmoid.
+    """
+    if task == "regression":
+        y_true = 1.0 if y_true is None else y_true
+        y_pred = -1.0 if y_pred is None else y_pred
+        controls = {
+            "y_true": ipywidgets.FloatSlider(value=y_true, min=-2.0, max=2.0, step=0.5, description="target y", **_slider_style()),
+            "y_pred": ipywidgets.FloatSlider(value=y_pred, min=-3.0, max=3.0, step=0.05, description="prediction ŷ", **_slider_style()),
+        }
+        values = np.round(np.linspace(-3.0, 3.0, 13), 2)
+        caption = f"Each regression loss (left) and its gradient (right) against the prediction, for the target y = {y_true:g}."
+        param_label = "prediction ŷ"
+    else:
+        y_true = 1.0 if y_true is None else y_true
+        y_pred = 0.1 if y_pred is None else y_pred
+        controls = {
+            "y_true": ipywidgets.ToggleButtons(options=[0.0, 1.0], value=float(y_true), description="target y", style={"description_width": "initial"}),
+            "y_pred": ipywidgets.FloatSlider(value=y_pred, min=0.01, max=0.99, step=0.01, description="prediction p", **_slider_style()),
+        }
+        values = np.round([0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99], 2)
+        caption = f"Cross-entropy and squared error (left) and their gradients with respect to the logit z (right), for the target y = {y_true:g}."
+        param_label = "prediction p"
+    labels = [f"{v:.2f}" for v in values]
+    alts = [
+        f"Loss curves and gradient curves against the prediction for target {y_true:g}; "
+        f"the current prediction {v:.2f} is marked on every curve."
+        for v in values
+    ]
+    return _explorable(
+        functools.partial(loss_explorer_figure, task=task),
+        controls,
+        [list(controls.values())],
+        scrub_name="y_pred",
+        scrub_values=values,
+        scrub_labels=labels,
+        caption=caption,
+        param_label=param_label,
+        alts=alts,
+        text=f"Loss explorer ({task}): run the notebook in Jupyter to move the sliders.",
+    )
+
+
+# -- chapter 5: one forward and backward pass through a neuron ------------------
+
+NEURON_POSITIONS = {
+    "W": (0.0, 1.0),
+    "x": (0.0, -0.3),
+    "u": (1.5, 0.35),
+    "b": (1.5, -1.0),
+    "yhat": (3.0, 0.35),
+    "y": (3.0, 1.55),
+    "r": (4.5, 0.35),
+    "L": (6.0, 0.35),
+}
+NEURON_EDGES = [("W", "u"), ("x", "u"), ("u", "yhat"), ("b", "yhat"), ("yhat", "r"), ("y", "r"), ("r", "L")]
+
+
+def neuron_pass_steps(W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
+    r"""Every intermediate value of one training step of
+    :math:`\hat y = W x + b`, :math:`L = \tfrac12 (y - \hat y)^2`, as a list
+    of stages (dicts for :func:`bpcore.plots.plot_computation_graph`).
+
+    Forward: :math:`u = Wx`, :math:`\hat y = u + b`, :math:`r = y - \hat y`,
+    :math:`L = \tfrac12 r^2`. Backward (chain rule, right to left):
+    :math:`\partial L/\partial r = r`, :math:`\partial L/\partial \hat y = -r`,
+    :math:`\partial L/\partial u = \partial L/\partial b = \partial L/\partial
+    \hat y`, :math:`\partial L/\partial W = \partial L/\partial u \cdot x`.
+    Update: :math:`W \leftarrow W - \eta\,\partial L/\partial W`, same for b.
+
+    >>> stages = neuron_pass_steps()
+    >>> len(stages), stages[-1]["values"]["W_new"], stages[-1]["values"]["dL_dW"]
+    (10, 2.15, -1.5)
+    """
+    u = W * x
+    yhat = u + b
+    r = y - yhat
+    L = losses.half_mse(y, yhat)
+    dL_dyhat = losses.half_mse_grad(y, yhat)
+    dL_dr = -dL_dyhat  # r = y - yhat, so d yhat / d r = -1
+    dL_du = dL_dyhat * 1.0
+    dL_db = dL_dyhat * 1.0
+    dL_dW = dL_du * x
+    W_new, b_new = optim.SGD(lr).step([W, b], [dL_dW, dL_db])
+    values = dict(W=W, b=b, x=x, y=y, u=u, yhat=yhat, r=r, L=L, dL_dr=dL_dr, dL_dyhat=dL_dyhat,
+                  dL_du=dL_du, dL_db=dL_db, dL_dW=dL_dW, W_new=W_new, b_new=b_new, lr=lr)
+
+    def g(v):
+        return f"{v:.4g}"
+
+    forward = [
+        ("Given: weight, input, bias and target.", {"W": f"W = {g(W)}", "x": f"x = {g(x)}", "b": f"b = {g(b)}", "y": f"y = {g(y)}"}, {"W", "x", "b", "y"}),
+        ("Forward: multiply, u = W·x.", {"u": f"u = W·x = {g(u)}"}, {"u"}),
+        ("Forward: add the bias, ŷ = u + b.", {"yhat": f"ŷ = u + b = {g(yhat)}"}, {"yhat"}),
+        ("Forward: the residual, r = y − ŷ (signed, not yet a loss).", {"r": f"r = y − ŷ = {g(r)}"}, {"r"}),
+        ("Forward: the loss, L = ½ r².", {"L": f"L = ½r² = {g(L)}"}, {"L"}),
+    ]
+    backward = [
+        ("Backward: ∂L/∂r = r (the ½ cancels the 2).", {"r": f"∂L/∂r = {g(dL_dr)}"}, {"r"}, [("r", "L")]),
+        ("Backward: ∂L/∂ŷ = ∂L/∂r · ∂r/∂ŷ = ∂L/∂r · (−1).", {"yhat": f"∂L/∂ŷ = {g(dL_dyhat)}"}, {"yhat"}, [("yhat", "r")]),
+        ("Backward: an add passes the gradient on: ∂L/∂u = ∂L/∂b = ∂L/∂ŷ.", {"u": f"∂L/∂u = {g(dL_du)}", "b": f"∂L/∂b = {g(dL_db)}"}, {"u", "b"}, [("u", "yhat"), ("b", "yhat")]),
+        ("Backward: a multiply scales by the other input: ∂L/∂W = ∂L/∂u · x.", {"W": f"∂L/∂W = {g(dL_dW)}"}, {"W"}, [("W", "u")]),
+    ]
+    stages, labels, grads = [], {"u": "×", "yhat": "+", "r": "−", "L": "½(·)²"}, {}
+    for note, new_labels, highlight in forward:
+        labels = {**labels, **new_labels}
+        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=[], values=values))
+    for note, new_grads, highlight, edges in backward:
+        grads = {**grads, **new_grads}
+        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=edges, values=values))
+    update = {
+        "W": f"W = {g(W)} → {g(W_new)}",
+        "b": f"b = {g(b)} → {g(b_new)}",
+    }
+    stages.append(dict(note=f"Update (η = {g(lr)}): W ← W − η·∂L/∂W, b ← b − η·∂L/∂b.", labels={**labels, **update},
+                       grads=grads, highlight={"W", "b"}, backward_edges=[], values=values))
+    return stages
+
+
+def neuron_pass_figure(step=0, W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
+    r"""The neuron's computational graph after ``step`` stages of
+    :func:`neuron_pass_steps`.
+
+    >>> fig = neuron_pass_figure(step=9)
+    >>> any("2.15" in t.get_text() for t in fig.axes[0].texts)
+    True
+    """
+    stages = neuron_pass_steps(W=W, b=b, x=x, y=y, lr=lr)
+    if not 0 <= int(step) < len(stages):
+        raise ValueError(f"neuron_pass_figure: step must be in 0..{len(stages) - 1}, got {step!r}")
+    stage = stages[int(step)]
+    return plots.plot_computation_graph(
+        NEURON_POSITIONS, NEURON_EDGES, labels=stage["labels"], grads=stage["grads"],
+        highlight=stage["highlight"], backward_edges=stage["backward_edges"],
+        title=f"step {int(step)} of {len(stages) - 1}", note=stage["note"], figsize=(7.0, 2.9),
+    )
+
+
+def neuron_pass_stepper(W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
+    r"""Step through one forward and backward pass of the single neuron,
+    one intermediate value at a time."""
+    stages = neuron_pass_steps(W=W, b=b, x=x, y=y, lr=lr)
+    last = len(stages) - 1
+    controls = {"step": ipywidgets.IntSlider(value=0, min=0, max=last, step=1, description="step", **_slider_style())}
+    figure = functools.partial(neuron_pass_figure, W=W, b=b, x=x, y=y, lr=lr)
+    alts = [f"Computational graph of the neuron at step {i}: {stage['note']}" for i, stage in enumerate(stages)]
+    return _explorable(
+        figure, controls, [[controls["step"]]],
+        scrub_name="step", scrub_values=range(last + 1),
+        scrub_labels=[f"{i}: {stage['note'].split(':')[0]}" for i, stage in enumerate(stages)],
+        caption="One forward and backward pass through the neuron ŷ = W·x + b with L = ½(y − ŷ)²: forward values in the boxes, gradients ∂L/∂· under them.",
+        param_label="step", alts=alts,
+        text="Forward/backward step-through: run the notebook in Jupyter to use the slider.",
+    )
+
+
+# -- chapter 5: learning rate and epochs -----------------------------------------
+
+def neuron_descent(lr, epochs, W0=2.0, b0=-0.5, x=1.0, y=3.0):
+    r"""Full-batch gradient descent (:class:`bpcore.optim.SGD`) on
+    :math:`L(W, b) = \tfrac12 (y - Wx - b)^2`.
+
+    Returns ``(path, loss)``: the parameters :math:`(W_k, b_k)` for
+    :math:`k = 0..\text{epochs}` as an ``(epochs + 1, 2)`` array and the loss
+    at each.
+
+    >>> path, loss = neuron_descent(0.1, 1)
+    >>> path[1].tolist(), [round(v, 6) for v in loss]
+    ([2.15, -0.35], [1.125, 0.72])
+    """
+    sgd = optim.SGD(lr)
+    path, loss = [[float(W0), float(b0)]], []
+    for epoch in range(int(epochs) + 1):
+        W, b = path[-1]
+        yhat = W * x + b
+        loss.append(losses.half_mse(y, yhat))
+        if epoch == int(epochs):
+            break
+        dL_dyhat = losses.half_mse_grad(y, yhat)
+        path.append(sgd.step(path[-1], [dL_dyhat * x, dL_dyhat]))
+    return np.array(path, dtype=float), np.array(loss, dtype=float)
+
+
+@functools.lru_cache(maxsize=8)
+def _neuron_loss_grid(x, y, points=61):
+    W = np.linspace(0.0, 4.5, points)
+    b = np.linspace(-2.0, 2.5, points)
+    WW, BB = np.meshgrid(W, b)
+    # L(W, b) for every grid point at once: the same half squared error as
+    # losses.half_mse, vectorised over the grid instead of the data.
+    LL = 0.5 * (y - (WW * x + BB)) ** 2
+    return WW, BB, LL
+
+
+def learning_rate_figure(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
+    r"""Gradient descent on the single neuron for a learning rate: the path
+    over the loss contours (left) and the loss per epoch (right).
+
+    >>> fig = learning_rate_figure(lr=1.05, epochs=10)
+    >>> len(fig.axes)  # the path panel and the loss-curve panel
+    2
+    """
+    path, loss = neuron_descent(lr, epochs, W0=W0, b0=b0, x=x, y=y)
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(7.4, 3.0), margins=_TWO_PANELS)
+    WW, BB, LL = _neuron_loss_grid(float(x), float(y))
+    plots.plot_trajectory_2d(WW, BB, LL + 1e-3, {f"η = {lr:g}": path}, ax=left, levels=14, log=True, colorbar=False, xlabel="W", ylabel="b")
+    plots.plot_loss_curve(loss, ax=right, logy=True, ylabel="loss L (log scale)")
+    final = loss[-1]
+    status = "diverged" if not np.isfinite(final) or final > loss[0] * 10 else f"L = {final:.3g}"
+    right.set_title(f"after {int(epochs)} epochs: {status}")
+    return fig
+
+
+LEARNING_RATES = (0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 1.0, 1.02, 1.05, 1.1)
+
+
+def learning_rate_explorer(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
+    r"""Learning rate × epochs → trajectory and loss curve of the neuron."""
+    controls = {
+        "lr": ipywidgets.FloatSlider(value=lr, min=0.01, max=1.15, step=0.01, description="learning rate η", readout_format=".2f", **_slider_style()),
+        "epochs": ipywidgets.IntSlider(value=epochs, min=1, max=60, step=1, description="epochs", **_slider_style()),
+    }
+    figure = functools.partial(learning_rate_figure, W0=W0, b0=b0, x=x, y=y)
+    alts = [
+        f"Gradient-descent path on the loss contours and loss per epoch for learning rate {v:g} over {epochs} epochs."
+        for v in LEARNING_RATES
+    ]
+    return _explorable(
+        figure, controls, [list(controls.values())],
+        scrub_name="lr", scrub_values=LEARNING_RATES, scrub_labels=[f"η = {v:g}" for v in LEARNING_RATES],
+        caption=f"Gradient descent on the single neuron for {epochs} epochs: the path of (W, b) over the loss contours (left) and the loss per epoch (right).",
+        param_label="learning rate η", alts=alts,
+        text="Learning-rate explorer: run the notebook in Jupyter to move the sliders.",
+    )
