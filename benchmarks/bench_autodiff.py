@@ -10,14 +10,24 @@ parameter arrays. The same step is timed twice in one run:
 Both must produce the same gradients (checked before timing). The figure to
 watch is the ratio autodiff / numpy; the engine aims at <= 1.5x.
 
+Both sides use single-threaded BLAS (set below unless you set it yourself)
+and are timed in process CPU time, so that on a shared machine we compare the
+engine's Python overhead, not thread scheduling.
+
 Run:  python benchmarks/bench_autodiff.py
 """
 
-import pathlib
-import sys
-import timeit
+import os
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pathlib  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import timeit  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # run from a checkout
 import bpcore as bp  # noqa: E402
@@ -58,7 +68,7 @@ def numpy_step(params, X, Y):
 
 
 def median_time(fn, repeat=200, number=10):
-    return float(np.median(timeit.repeat(fn, repeat=repeat, number=number))) / number
+    return float(np.median(timeit.repeat(fn, repeat=repeat, number=number, timer=time.process_time))) / number
 
 
 def main():

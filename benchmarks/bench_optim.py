@@ -4,16 +4,22 @@ A step is: zero the gradients, forward pass, softmax cross-entropy, backward
 pass, Adam update. Both sides use float64, tanh hidden layers and the same
 batch. Also timed alone: the Adam update of the same 4,482 parameters.
 
-    python benchmarks/bench_optim.py
+    python benchmarks/bench_optim.py                  # numpy's default BLAS threads
+    python benchmarks/bench_optim.py --blas-threads 1   # numpy single-threaded too
 
-Prints milliseconds per step (median of several repeats) and the ratio
+Prints milliseconds per step (best and median of interleaved rounds) and the ratio
 bpcore / torch, with torch limited to 1 thread and with its default threads.
 """
 
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+if "--blas-threads" in sys.argv:   # must be set before numpy loads OpenBLAS
+    _n = sys.argv[sys.argv.index("--blas-threads") + 1]
+    os.environ["OPENBLAS_NUM_THREADS"] = _n   # numpy's BLAS only; torch keeps its own setting
 
 import numpy as np
 
@@ -22,18 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bpcore import losses, nn, optim  # noqa: E402
 
 SIZES, BATCH, LR = [2, 64, 64, 2], 256, 1e-3
+ROUNDS = 15
 
 
-def per_call(fn, number=200, repeat=7):
-    """Median seconds per call of ``fn`` over ``repeat`` runs of ``number`` calls."""
-    fn()  # warm up
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        runs.append((time.perf_counter() - t0) / number)
-    return statistics.median(runs)
+def run(fn, number):
+    """Seconds per call of ``fn``, averaged over ``number`` calls."""
+    t0 = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - t0) / number
 
 
 def bpcore_step_fn(X, labels):
@@ -87,30 +90,41 @@ def main():
     labels = rng.integers(0, SIZES[-1], size=BATCH)
     n_params = sum(a * b + b for a, b in zip(SIZES[:-1], SIZES[1:]))
     print(f"MLP {SIZES}, {n_params} parameters, batch {BATCH}, float64, Adam(lr={LR})")
-    print(f"numpy {np.__version__}, torch {torch.__version__}, default torch threads {torch.get_num_threads()}")
-
-    ours_step, ours_update = bpcore_step_fn(X, labels)
-    t_ours = per_call(ours_step)
-    t_ours_upd = per_call(ours_update, number=1000)
+    print(f"numpy {np.__version__} (OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'default')}), "
+          f"torch {torch.__version__}, default torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs")
 
     default_threads = torch.get_num_threads()
-    results = {}
-    for threads in (1, default_threads):
+    thread_counts = sorted({1, default_threads})
+    contenders = {"bpcore": bpcore_step_fn(X, labels)}
+    for threads in thread_counts:
         torch.set_num_threads(threads)
-        step, update = torch_step_fn(torch, X, labels)
-        results[threads] = (per_call(step), per_call(update, number=1000))
+        contenders[f"torch-{threads}"] = torch_step_fn(torch, X, labels)
+
+    # Interleave the contenders round by round, so a busy machine slows all
+    # of them alike; report the best and the median round.
+    times = {(name, part): [] for name in contenders for part in ("step", "update")}
+    for fns in contenders.values():
+        fns[0](), fns[1]()                       # warm up
+    for _ in range(ROUNDS):
+        for name, (step, update) in contenders.items():
+            if name.startswith("torch-"):
+                torch.set_num_threads(int(name.split("-")[1]))
+            times[name, "step"].append(run(step, 50))
+            times[name, "update"].append(run(update, 200))
     torch.set_num_threads(default_threads)
 
     print()
-    print(f"{'':34s}{'ms/step':>10s}{'ratio bpcore/torch':>22s}")
-    print(f"{'bpcore full step':34s}{1e3 * t_ours:10.3f}")
-    for threads, (t_step, _) in results.items():
-        label = f"torch full step ({threads} thread{'s' if threads > 1 else ''})"
-        print(f"{label:34s}{1e3 * t_step:10.3f}{t_ours / t_step:22.2f}x")
-    print(f"{'bpcore Adam update only':34s}{1e3 * t_ours_upd:10.3f}")
-    for threads, (_, t_upd) in results.items():
-        label = f"torch Adam update only ({threads} thr)"
-        print(f"{label:34s}{1e3 * t_upd:10.3f}{t_ours_upd / t_upd:22.2f}x")
+    print(f"{'':36s}{'best ms':>9s}{'median ms':>11s}{'ratio bpcore/torch (best, median)':>36s}")
+    for part, title in (("step", "full step"), ("update", "Adam update only")):
+        ours = times["bpcore", part]
+        print(f"{'bpcore ' + title:36s}{1e3 * min(ours):9.3f}{1e3 * statistics.median(ours):11.3f}")
+        for threads in thread_counts:
+            theirs = times[f"torch-{threads}", part]
+            label = f"torch {title} ({threads} thread{'s' if threads > 1 else ''})"
+            ratio_best = min(ours) / min(theirs)
+            ratio_median = statistics.median(ours) / statistics.median(theirs)
+            print(f"{label:36s}{1e3 * min(theirs):9.3f}{1e3 * statistics.median(theirs):11.3f}"
+                  f"{ratio_best:18.2f}x{ratio_median:17.2f}x")
 
 
 if __name__ == "__main__":

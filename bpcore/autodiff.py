@@ -77,7 +77,7 @@ class Tensor:
     array([2., 4., 6.])
     """
 
-    __slots__ = ("_data", "_grad", "requires_grad", "_backward", "_prev", "_op")
+    __slots__ = ("_data", "_grad", "requires_grad", "_backward", "_prev", "_op", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     def __init__(self, data, requires_grad=True, copy=True):
@@ -97,7 +97,7 @@ class Tensor:
         out = object.__new__(Tensor)
         out._data = data if type(data) is np.ndarray else np.asarray(data)
         out._grad = None
-        out._prev = tuple(p for p in parents if p.requires_grad)
+        out._prev = tuple([p for p in parents if p.requires_grad])
         out.requires_grad = bool(out._prev)
         out._backward = None
         out._op = op
@@ -136,7 +136,8 @@ class Tensor:
     def _accumulate(self, g):
         if not self.requires_grad:
             return
-        g = _unbroadcast(g, self._data.shape)
+        if g.shape != self._data.shape:
+            g = _unbroadcast(g, self._data.shape)
         if self._grad is not None:
             g = self._grad + g  # a new array: never modify one another node holds
         elif not self._prev:
@@ -161,7 +162,9 @@ class Tensor:
             elif node not in seen:
                 seen.add(node)
                 stack.append((node, True))
-                stack.extend((child, False) for child in node._prev if child not in seen)
+                for child in node._prev:
+                    if child not in seen:
+                        stack.append((child, False))
         for node in order:
             if node._prev:  # intermediate results start fresh every call
                 node._grad = None
@@ -297,24 +300,28 @@ class Tensor:
 
     # -- reductions and shape ------------------------------------------------
     def sum(self, axis=None, keepdims=False):
-        return self._reduce(self._data.sum(axis=axis, keepdims=keepdims), axis, keepdims, 1.0, "sum")
+        return self._reduce(self._data.sum(axis=axis, keepdims=keepdims), axis, 1.0, "sum")
 
     def mean(self, axis=None, keepdims=False):
-        out_data = self._data.mean(axis=axis, keepdims=keepdims)
-        return self._reduce(out_data, axis, keepdims, np.size(out_data) / self._data.size, "mean")
+        total = self._data.sum(axis=axis, keepdims=keepdims)
+        count = self._data.size / max(np.size(total), 1)
+        return self._reduce(total / count, axis, 1.0 / count, "mean")
 
     def logsumexp(self, axis=-1, keepdims=False):
         r"""Stable :math:`\log\sum_j e^{x_j}`; its gradient is the softmax."""
         lse = logsumexp(self._data, axis=axis, keepdims=True)
         out = Tensor._node(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp")
         a = self._data
-        out._backward = lambda g: self._accumulate(_spread(g, a.shape, axis, keepdims) * np.exp(a - lse))
+        out._backward = lambda g: self._accumulate(_spread(g, a.shape, lse.shape) * np.exp(a - lse))
         return out
 
-    def _reduce(self, data, axis, keepdims, scale, op):
+    def _reduce(self, data, axis, scale, op):
+        """Sum-like reduction over ``axis``: every input element gets ``scale * out.grad``."""
         out = Tensor._node(data, (self,), op)
         shape = self._data.shape
-        out._backward = lambda g: self._accumulate(_spread(g * scale, shape, axis, keepdims))
+        axes = range(len(shape)) if axis is None else {ax % len(shape) for ax in np.atleast_1d(axis)}
+        kept = tuple(1 if i in axes else n for i, n in enumerate(shape))  # the shape with keepdims=True
+        out._backward = lambda g: self._accumulate(_spread(g * scale, shape, kept))
         return out
 
     def reshape(self, *shape):
@@ -351,11 +358,11 @@ class Tensor:
         return f"Tensor({self._data!r}{grad})"
 
 
-def _spread(g, shape, axis, keepdims):
-    """Broadcast a reduced gradient back to the input ``shape``."""
-    if axis is not None and not keepdims:
-        g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, shape)
+def _spread(g, shape, kept_shape):
+    """Copy a reduced gradient (``kept_shape``, as with keepdims=True) back over ``shape``."""
+    out = np.empty(shape)
+    out[...] = g.reshape(kept_shape)
+    return out
 
 
 # -- functions that work on arrays and Tensors alike --------------------------

@@ -84,7 +84,7 @@ class GradCheckResult:
     """What :func:`check_grad` found. True in a boolean context iff the check passed."""
 
     error: float  #: rel_error(analytic, numeric)
-    abs_error: float  #: max |analytic - numeric|
+    abs_error: float  #: the largest absolute difference, :math:`\max |a - n|`
     passed: bool
     analytic: np.ndarray
     numeric: np.ndarray
@@ -124,8 +124,8 @@ def check_grad(f, grad_f, x, tol=1e-6, atol=1e-8, eps=1e-6):
         message = f"gradient check passed: rel. error {error:.3g} (abs. error {abs_error:.3g})"
     else:
         per_entry = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), TINY)
-        worst = np.argsort(per_entry, axis=None)[::-1][:10]
-        rows = [f"  {str(np.unravel_index(k, analytic.shape)) if analytic.ndim else '()':<7} "
+        worst = np.argsort(-per_entry, axis=None, kind="stable")[:10]
+        rows = [f"  {str(tuple(int(i) for i in np.unravel_index(k, analytic.shape))):<7} "
                 f"{analytic.flat[k]:<14.6g} {numeric.flat[k]:<14.6g} {per_entry.flat[k]:.3g}" for k in worst]
         message = "\n".join([
             f"gradient check FAILED: rel. error {error:.3g} > tol {tol:g} (abs. error {abs_error:.3g})",

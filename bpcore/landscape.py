@@ -25,9 +25,10 @@ import numpy as np
 __all__ = ["loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
 
 #: Largest number of float64 entries in one ``(chunk, n)`` block of predictions
-#: (16 MB); the loss makes a few temporaries of that size, so the peak stays
-#: near 100 MB whatever the grid size.
-BLOCK_ENTRIES = 2_000_000
+#: (2 MB).  Blocks that fit in the CPU cache are faster than big ones, and the
+#: loss's temporaries have the same size, so the extra memory stays a few MB
+#: whatever the grid size.
+BLOCK_ENTRIES = 262_144
 
 
 def _vector(values, name):
@@ -37,18 +38,21 @@ def _vector(values, name):
     return arr
 
 
+def _takes_axis(loss):
+    """Whether ``loss`` accepts ``axis=`` (reduce over that axis only, like ``np.mean``)."""
+    try:
+        return "axis" in inspect.signature(loss).parameters
+    except (TypeError, ValueError):  # callables without a signature
+        return False
+
+
 def _rowwise(loss):
     """A function ``(Y, Yhat) -> per-row losses`` for ``(rows, n)`` blocks.
 
-    A loss that accepts ``axis`` (reduce over that axis only, like
-    ``np.mean``) is called once per block.  Otherwise each row is one call of
-    the loss: correct for any loss, but a Python loop.
+    A loss that accepts ``axis`` is called once per block.  Otherwise each
+    row is one call of the loss: correct for any loss, but a Python loop.
     """
-    try:
-        takes_axis = "axis" in inspect.signature(loss).parameters
-    except (TypeError, ValueError):  # builtins without a signature
-        takes_axis = False
-    if takes_axis:
+    if _takes_axis(loss):
         return lambda Y, Yhat: np.asarray(loss(Y, Yhat, axis=1), dtype=np.float64)
     return lambda Y, Yhat: np.array([loss(y, yhat) for y, yhat in zip(Y, Yhat)])
 
@@ -66,8 +70,11 @@ def loss_grid(loss, x, y, w_values, b_values, chunk=None):
     ``plt.contourf(*np.meshgrid(w_values, b_values), L)`` works).
 
     The grid is evaluated ``chunk`` grid points at a time, each chunk as one
-    ``(chunk, n)`` block of predictions, so memory stays bounded (about
-    100 MB by default, see :data:`BLOCK_ENTRIES`) for any grid size.
+    ``(chunk, n)`` block of predictions, so the extra memory is a few
+    blocks (2 MB each by default, see :data:`BLOCK_ENTRIES`) for any grid
+    size.  A loss that accepts ``axis`` (the mean over that axis only) is
+    called once per block; any other loss once per grid point (correct, but
+    a Python loop).
 
     >>> from bpcore.losses import mse
     >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])   # y = 2x + 1
@@ -89,10 +96,13 @@ def loss_grid(loss, x, y, w_values, b_values, chunk=None):
     w_flat, b_flat = W.ravel(), B.ravel()
     per_row = _rowwise(loss)
     out = np.empty(w_flat.size)
+    block = np.empty((min(chunk, w_flat.size), n))        # reused for every chunk
     for start in range(0, w_flat.size, chunk):
         w = w_flat[start:start + chunk, None]
         b = b_flat[start:start + chunk, None]
-        y_pred = w * x + b                                # (rows, n)
+        y_pred = block[:len(w)]
+        np.multiply(w, x, out=y_pred)                     # y_pred = w x + b, row by row
+        y_pred += b
         y_true = np.broadcast_to(y, y_pred.shape)         # a view: no copy of y
         out[start:start + len(w)] = per_row(y_true, y_pred)
     return out.reshape(W.shape)
@@ -107,10 +117,10 @@ def _arrays(params, name="params"):
     if not isinstance(params, (list, tuple)) or len(params) == 0:
         raise ValueError(f"{name} must be a non-empty list of arrays, got {type(params).__name__}")
     out = []
-    for i, p in enumerate(params):
-        p = getattr(p, "data", p)
-        arr = np.asarray(p, dtype=np.float64)
-        out.append(arr)
+    for p in params:
+        if not isinstance(p, (np.ndarray, np.generic, numbers.Number, list, tuple)):
+            p = p.data   # a Tensor
+        out.append(np.asarray(p, dtype=np.float64))
     return out
 
 
@@ -237,8 +247,7 @@ def model_loss(model, loss, X, y):
         try:
             for p, a in zip(params, arrays):
                 p.data = a
-            value = loss(y, model(X))
-            return float(getattr(value, "data", value))
+            return float(loss(y, model(X)))   # a scalar Tensor converts too
         finally:
             for p, s in zip(params, saved):
                 p.data = s

@@ -72,13 +72,14 @@ def _class_targets(y_true, values, name):
     if values.ndim != 2:
         raise ValueError(f"{name} must have shape (n, M) (one row per observation), got shape {values.shape}")
     n, n_classes = values.shape
-    y = as_float64(y_true, "y_true")
+    labels = np.asarray(y_true)
+    y = labels if labels.dtype.kind in "iu" else as_float64(y_true, "y_true")
     check_nonempty(values, name)
     if y.ndim == 1:  # integer labels
         if y.shape[0] != n:
             raise ValueError(f"y_true has shape {y.shape} but {name} has shape {values.shape}; "
                              f"integer labels need shape ({n},)")
-        if not np.all(y == np.round(y)):
+        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
             bad = y[y != np.round(y)][0]
             raise ValueError(f"y_true labels must be integers, found {bad}")
         if y.min() < 0 or y.max() >= n_classes:

@@ -198,7 +198,7 @@ class Optimizer:
         if self._treedef is None:
             self._treedef = p_def
             self.state = [self._init_state(p) for p in p_leaves]
-        elif _shapes_only(p_def) != _shapes_only(self._treedef):
+        elif p_def != self._treedef and _shapes_only(p_def) != _shapes_only(self._treedef):
             raise ValueError(
                 f"{type(self).__name__} was stepping params={_describe(self._treedef)} "
                 f"but now got params={_describe(p_def)}; call reset() before "
@@ -290,11 +290,12 @@ class Momentum(Optimizer):
         return {"buffer": None}
 
     def _update(self, p, g, state, t):
-        if state["buffer"] is None:
-            buffer = g.copy()
-        else:
-            buffer = self.beta * state["buffer"] + g
-        state["buffer"] = buffer
+        buffer = state["buffer"]
+        if buffer is None:                 # PyTorch: the buffer starts as g_1
+            buffer = state["buffer"] = g.copy()
+        else:                              # owned by the optimizer: update in place
+            buffer *= self.beta
+            buffer += g
         direction = g + self.beta * buffer if self.nesterov else buffer
         return p - self.lr * direction
 
@@ -338,8 +339,9 @@ class Adagrad(Optimizer):
         return {"sum_sq": np.zeros_like(p)}
 
     def _update(self, p, g, state, t):
-        state["sum_sq"] = state["sum_sq"] + g * g
-        return p - self.lr * g / (np.sqrt(state["sum_sq"]) + self.eps)
+        s = state["sum_sq"]                # owned by the optimizer: update in place
+        s += g * g
+        return p - self.lr * g / (np.sqrt(s) + self.eps)
 
 
 class RMSprop(Optimizer):
@@ -377,8 +379,10 @@ class RMSprop(Optimizer):
         return {"mean_sq": np.zeros_like(p)}
 
     def _update(self, p, g, state, t):
-        state["mean_sq"] = self.alpha * state["mean_sq"] + (1.0 - self.alpha) * (g * g)
-        return p - self.lr * g / (np.sqrt(state["mean_sq"]) + self.eps)
+        v = state["mean_sq"]               # owned by the optimizer: update in place
+        v *= self.alpha
+        v += (1.0 - self.alpha) * (g * g)
+        return p - self.lr * g / (np.sqrt(v) + self.eps)
 
 
 class Adam(Optimizer):
@@ -426,8 +430,14 @@ class Adam(Optimizer):
         return {"m": np.zeros_like(p), "v": np.zeros_like(p)}
 
     def _update(self, p, g, state, t):
-        m = state["m"] = self.beta1 * state["m"] + (1.0 - self.beta1) * g
-        v = state["v"] = self.beta2 * state["v"] + (1.0 - self.beta2) * (g * g)
-        m_hat = m / (1.0 - self.beta1**t)
-        v_hat = v / (1.0 - self.beta2**t)
-        return p - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        m, v = state["m"], state["v"]      # owned by the optimizer: update in place
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (g * g)
+        # sqrt(v_hat) + eps, with the corrections applied as scalars
+        denominator = np.sqrt(v)
+        denominator /= math.sqrt(1.0 - self.beta2**t)
+        denominator += self.eps
+        step_size = self.lr / (1.0 - self.beta1**t)
+        return p - step_size * (m / denominator)

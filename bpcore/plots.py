@@ -32,6 +32,10 @@ __all__ = [
     "style_context",
     "new_figure",
     "figure_to_png",
+    "FastRenderer",
+    "move_prediction",
+    "set_loss_curve",
+    "set_path",
     "plot_losses_vs_prediction",
     "plot_loss_curve",
     "plot_trajectory_1d",
@@ -136,6 +140,48 @@ def figure_to_png(fig, colors=None, dpi=None):
     return out.getvalue()
 
 
+class FastRenderer:
+    r"""Re-render a figure in which only a few artists change, by blitting.
+
+    The figure is drawn once without the ``animated`` artists and that
+    background is kept; each :meth:`png` call restores it, draws only the
+    animated artists on top and encodes the image. That is several times
+    faster than drawing the whole figure again (axes, ticks and text are
+    most of matplotlib's drawing time), which keeps widgets responsive.
+    The figure must not change size or layout afterwards.
+
+    >>> fig = plot_loss_curve([1.0, 0.5, 0.25], logy=True, ylim=(0.1, 2))
+    >>> renderer = FastRenderer(fig, fig.axes[0].get_lines())
+    >>> _ = set_loss_curve(fig.axes[0], [1.0, 0.9, 0.8], logy=True)
+    >>> renderer.png()[:4] == b"\x89PNG"
+    True
+    """
+
+    def __init__(self, fig, animated):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig = fig
+        self.animated = list(animated)
+        self.canvas = FigureCanvasAgg(fig)
+        for artist in self.animated:
+            artist.set_animated(True)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+
+    def png(self):
+        """The figure, with the animated artists as they are now, as PNG bytes."""
+        from PIL import Image
+
+        self.canvas.restore_region(self.background)
+        for artist in self.animated:
+            self.fig.draw_artist(artist)
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        out = io.BytesIO()
+        # Low compression: the bytes only travel to the browser, once.
+        Image.fromarray(rgba[..., :3]).save(out, format="PNG", compress_level=1)
+        return out.getvalue()
+
+
 def _symmetric_limits(values, clip):
     finite = np.concatenate([np.ravel(v)[np.isfinite(np.ravel(v))] for v in values])
     if finite.size == 0:
@@ -197,11 +243,11 @@ def plot_losses_vs_prediction(
                     marker_y = at[name][which]
                 else:
                     marker_y = np.interp(y_pred, grid, values)
-                ax.plot([y_pred], [marker_y], "o", color=colour, markeredgecolor="white")
+                ax.plot([y_pred], [marker_y], "o", color=colour, markeredgecolor="white", gid=f"marker:{which}:{name}")
         if y_true is not None:
             ax.axvline(y_true, color=style.PALETTE["black"], linestyle=":", linewidth=1.2, label=r"target $y$")
         if y_pred is not None:
-            ax.axvline(y_pred, color="0.6", linewidth=0.8)
+            ax.axvline(y_pred, color="0.6", linewidth=0.8, gid=f"prediction:{which}")
         ax.axhline(0.0, color="0.3", linewidth=0.6)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
@@ -212,35 +258,92 @@ def plot_losses_vs_prediction(
     # A fixed corner: loc="best" searches positions and is slow to redraw.
     axes[0].legend(loc=legend_loc)
     if title is not None:
-        fig.suptitle(title)
+        fig.suptitle(title).set_gid("title")
     return fig
 
 
-def plot_loss_curve(losses, *, ax=None, label=None, logy=False, xlabel="epoch", ylabel=r"loss $L$", title=None, figsize=None):
+def _artists(fig, prefix):
+    return [a for a in fig.findobj() if str(a.get_gid() or "").startswith(prefix)]
+
+
+def move_prediction(fig, y_pred, at, title=None):
+    r"""Move the current-prediction markers of a
+    :func:`plot_losses_vs_prediction` figure to ``y_pred``, with exact
+    values ``at[name] = (loss, grad)``; optionally replace the title.
+    Returns the artists that changed (for :class:`FastRenderer`).
+
+    >>> import numpy as np
+    >>> g = np.linspace(-1, 1, 5)
+    >>> fig = plot_losses_vs_prediction(g, {"sq": g**2}, {"sq": 2 * g}, y_pred=0.0, at={"sq": (0.0, 0.0)})
+    >>> len(move_prediction(fig, 0.5, {"sq": (0.25, 1.0)}))
+    4
+    """
+    changed = []
+    for artist in _artists(fig, "marker:"):
+        _, which, name = artist.get_gid().split(":", 2)
+        artist.set_data([y_pred], [at[name][int(which)]])
+        changed.append(artist)
+    for artist in _artists(fig, "prediction:"):
+        artist.set_xdata([y_pred, y_pred])
+        changed.append(artist)
+    if title is not None:
+        for artist in _artists(fig, "title"):
+            artist.set_text(title)
+            changed.append(artist)
+    return changed
+
+
+def _finite_prefix(values, logy):
+    """The curve up to its first non-finite value (a diverged run) and
+    whether it was cut there. On a log axis a loss of exactly zero (the
+    minimum reached) is left out of the line, not treated as divergence."""
+    values = np.asarray(values, dtype=float).ravel()
+    finite = np.isfinite(values)
+    end = values.size if finite.all() else int(np.argmin(finite))
+    shown = values[:end]
+    if logy:
+        shown = np.where(shown > 0, shown, np.nan)
+    return np.arange(end), shown, end < values.size
+
+
+def set_loss_curve(ax, values, index=0, logy=False):
+    r"""Replace curve ``index`` of a :func:`plot_loss_curve` panel (axis
+    limits stay). Returns the changed artists.
+
+    >>> fig = plot_loss_curve([1.0, 0.5])
+    >>> len(set_loss_curve(fig.axes[0], [2.0, float("nan")]))
+    2
+    """
+    steps, shown, cut = _finite_prefix(values, logy)
+    curve, = [a for a in ax.get_lines() if a.get_gid() == f"curve:{index}"]
+    end, = [a for a in ax.get_lines() if a.get_gid() == f"curve-end:{index}"]
+    curve.set_data(steps, shown)
+    end.set_data(steps[-1:] if cut else [], shown[-1:] if cut else [])
+    return [curve, end]
+
+
+def plot_loss_curve(losses, *, ax=None, label=None, logy=False, xlabel="epoch", ylabel=r"loss $L$", title=None, ylim=None, figsize=None):
     r"""Loss against step or epoch.
 
     ``losses`` is one sequence, or a mapping from a legend name to a
     sequence. Non-finite values (a diverged run) end that curve with an
-    ``x`` marker at the last finite point.
+    ``x`` marker at the last finite point. ``ylim`` fixes the value axis
+    (so that several runs can be compared frame by frame).
 
     >>> fig = plot_loss_curve({"a": [1.0, 0.5], "b": [1.0, float("inf")]}, logy=True)
-    >>> [line.get_label() for line in fig.axes[0].get_lines()][:2]
+    >>> [line.get_label() for line in fig.axes[0].get_lines() if line.get_gid().startswith("curve:")]
     ['a', 'b']
     """
     fig, ax = _figure_and_axes(ax, figsize)
     curves = losses if hasattr(losses, "items") else {label: losses}
-    for colour, (name, values) in zip(style.CYCLE, curves.items()):
-        values = np.asarray(values, dtype=float)
-        steps = np.arange(values.size)
-        finite = np.isfinite(values)
-        if logy:
-            finite &= values > 0
-        end = values.size if finite.all() else int(np.argmin(finite))
-        ax.plot(steps[:end], values[:end], color=colour, label=name, marker="." if values.size <= 60 else None)
-        if end < values.size and end > 0:
-            ax.plot(steps[end - 1], values[end - 1], "x", color=colour, markersize=9, markeredgewidth=2)
+    for index, (colour, (name, values)) in enumerate(zip(style.CYCLE, curves.items())):
+        steps, shown, end = _finite_prefix(values, logy)
+        ax.plot(steps, shown, color=colour, label=name, marker="." if np.size(values) <= 60 else None, gid=f"curve:{index}")
+        ax.plot(steps[-1:] if end else [], shown[-1:] if end else [], "x", color=colour, markersize=9, markeredgewidth=2, gid=f"curve-end:{index}")
     if logy:
         ax.set_yscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title is not None:
@@ -301,6 +404,7 @@ def plot_contour(X, Y, Z, *, ax=None, levels=20, log=False, filled=True, xlabel=
         low, high = positive.min(), positive.max()
         levels = np.geomspace(low, high, levels if np.isscalar(levels) else len(levels))
         norm = matplotlib.colors.LogNorm(vmin=low, vmax=high)
+        Z = np.ma.masked_less_equal(Z, 0.0)  # log scale: zero loss is not drawable
     else:
         norm = None
     draw = ax.contourf if filled else ax.contour
@@ -317,6 +421,27 @@ def plot_contour(X, Y, Z, *, ax=None, levels=20, log=False, filled=True, xlabel=
     if title is not None:
         ax.set_title(title)
     return fig
+
+
+def _clipped_path(path, x_lim, y_lim):
+    path = np.asarray(path, dtype=float).reshape(-1, 2)
+    path = path[np.all(np.isfinite(path), axis=1)]
+    return np.clip(path[:, 0], *x_lim), np.clip(path[:, 1], *y_lim)
+
+
+def set_path(ax, path, index=0):
+    r"""Replace path ``index`` of a :func:`plot_trajectory_2d` panel,
+    clipped to the window like the original. Returns the changed artists.
+
+    >>> import numpy as np
+    >>> X, Y = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
+    >>> fig = plot_trajectory_2d(X, Y, X**2 + Y**2, [[1, 1], [0, 0]], colorbar=False)
+    >>> set_path(fig.axes[0], [[5, 5], [0, 0]])[0].get_xydata().tolist()
+    [[1.0, 1.0], [0.0, 0.0]]
+    """
+    line, = [a for a in ax.get_lines() if a.get_gid() == f"path:{index}"]
+    line.set_data(*_clipped_path(path, ax.get_xlim(), ax.get_ylim()))
+    return [line]
 
 
 def plot_trajectory_2d(X, Y, Z, paths, *, ax=None, levels=20, log=False, xlabel=r"$w$", ylabel=r"$b$", minimum=None, colorbar=True, title=None, figsize=None):
@@ -338,12 +463,9 @@ def plot_trajectory_2d(X, Y, Z, paths, *, ax=None, levels=20, log=False, xlabel=
         paths = {None: paths}
     path_colours = [style.PALETTE[c] for c in ("vermillion", "sky_blue", "orange", "purple", "green", "black")]
     x_lim, y_lim = ax.get_xlim(), ax.get_ylim()
-    for colour, (name, path) in zip(path_colours, paths.items()):
-        path = np.asarray(path, dtype=float).reshape(-1, 2)
-        path = path[np.all(np.isfinite(path), axis=1)]
-        px = np.clip(path[:, 0], *x_lim)
-        py = np.clip(path[:, 1], *y_lim)
-        ax.plot(px, py, "-o", color=colour, markersize=3, linewidth=1.2, label=name)
+    for index, (colour, (name, path)) in enumerate(zip(path_colours, paths.items())):
+        px, py = _clipped_path(path, x_lim, y_lim)
+        ax.plot(px, py, "-o", color=colour, markersize=3, linewidth=1.2, label=name, gid=f"path:{index}")
         ax.plot(px[:1], py[:1], "s", color=colour, markersize=6, markeredgecolor="white")
     ax.set_xlim(*x_lim)
     ax.set_ylim(*y_lim)

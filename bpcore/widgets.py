@@ -82,13 +82,30 @@ class Explorable:
         return bundle
 
 
-def _live(figure_function, controls, layout_rows):
-    """Wire ``controls`` to an Image showing ``figure_function(**values)``."""
+def _live(figure_function, controls, layout_rows, fast=None):
+    """Wire ``controls`` to an Image showing ``figure_function(**values)``.
+
+    ``fast = (names, mover)``: when only the controls in ``names`` changed,
+    ``mover(fig, **values)`` updates the existing figure's artists in place
+    (returning them) and only those are re-drawn (:class:`plots.FastRenderer`);
+    any other change rebuilds the figure.
+    """
     image = ipywidgets.Image(format="png")
+    state = {"key": None, "renderer": None}
 
     def redraw(*_):
-        fig = figure_function(**{name: control.value for name, control in controls.items()})
-        image.value = plots.figure_to_png(fig)
+        values = {name: control.value for name, control in controls.items()}
+        if fast is None:
+            image.value = plots.figure_to_png(figure_function(**values))
+            return
+        names, mover = fast
+        key = tuple(sorted((k, v) for k, v in values.items() if k not in names))
+        if key == state["key"]:
+            mover(state["renderer"].fig, **values)
+        else:  # a structural change: draw from scratch, keep the background
+            fig = figure_function(**values)
+            state["key"], state["renderer"] = key, plots.FastRenderer(fig, mover(fig, **values))
+        image.value = state["renderer"].png()
 
     for control in controls.values():
         control.observe(redraw, names="value")
@@ -97,10 +114,10 @@ def _live(figure_function, controls, layout_rows):
     return ui, redraw
 
 
-def _explorable(figure_function, controls, layout_rows, *, scrub_name, scrub_values, scrub_labels, caption, param_label, alts, text):
+def _explorable(figure_function, controls, layout_rows, *, scrub_name, scrub_values, scrub_labels, caption, param_label, alts, text, fast=None):
     """Build the live UI plus the scrubber over ``scrub_name`` at the default
     values of every other control."""
-    ui, redraw = _live(figure_function, controls, layout_rows)
+    ui, redraw = _live(figure_function, controls, layout_rows, fast=fast)
     defaults = {name: control.value for name, control in controls.items()}
     scrub_values = list(scrub_values)
     start = defaults[scrub_name]
@@ -139,6 +156,20 @@ def _sigmoid_derivative(p):
     return p * (1.0 - p)
 
 
+CLASSIFICATION_LOSSES = {
+    "cross-entropy": (losses.binary_cross_entropy, losses.binary_cross_entropy_grad),
+    "squared error on $p$": (losses.mse, losses.mse_grad),
+}
+
+
+def _loss_table(task):
+    if task == "regression":
+        return REGRESSION_LOSSES, lambda p: 1.0
+    if task == "classification":
+        return CLASSIFICATION_LOSSES, _sigmoid_derivative
+    raise ValueError(f"loss_curves: task must be 'regression' or 'classification', got {task!r}")
+
+
 @functools.lru_cache(maxsize=32)
 def loss_curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     r"""Per-sample losses and gradients over a grid of predictions, computed
@@ -154,31 +185,34 @@ def loss_curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     Returns ``(grid, losses, grads)``: an array and two name -> array dicts.
 
     >>> grid, L, G = loss_curves(0.0, points=5)
-    >>> [float(v[0]) for v in (grid, L["absolute error"], G["absolute error"])]
+    >>> [float(v[0]) for v in (grid, L["absolute |y − ŷ|"], G["absolute |y − ŷ|"])]
     [-3.0, 3.0, -1.0]
     """
-    if task == "regression":
-        grid = np.linspace(lo, hi, points)
-        table = REGRESSION_LOSSES
-        chain = np.ones_like(grid)
-    elif task == "classification":
+    table, chain = _loss_table(task)
+    if task == "classification":
         if y_true not in (0.0, 1.0):
             raise ValueError(f"loss_curves: classification needs y_true 0 or 1, got {y_true!r}")
         grid = np.linspace(0.005, 0.995, points)
-        table = {
-            "cross-entropy": (losses.binary_cross_entropy, losses.binary_cross_entropy_grad),
-            "squared error on $p$": (losses.mse, losses.mse_grad),
-        }
-        chain = _sigmoid_derivative(grid)
     else:
-        raise ValueError(f"loss_curves: task must be 'regression' or 'classification', got {task!r}")
+        grid = np.linspace(lo, hi, points)
     targets = np.full_like(grid, float(y_true))
     curves, grads = {}, {}
     for name, (loss, loss_grad) in table.items():
         curves[name] = np.array([loss(float(y_true), float(p)) for p in grid])
         # The mean over n points divides each per-sample gradient by n.
-        grads[name] = grid.size * loss_grad(targets, grid) * chain
+        grads[name] = grid.size * loss_grad(targets, grid) * chain(grid)
     return grid, curves, grads
+
+
+def _loss_values_at(y_true, y_pred, task):
+    """Exact (loss, gradient) of every loss at one prediction."""
+    table, chain = _loss_table(task)
+    return {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred) * chain(y_pred)) for name, (loss, loss_grad) in table.items()}
+
+
+def _loss_title(y_true, y_pred, task):
+    symbol = "ŷ" if task == "regression" else "p"
+    return f"target y = {y_true:g}, prediction {symbol} = {y_pred:.2f}"
 
 
 def loss_explorer_figure(y_true=1.0, y_pred=0.0, task="regression"):
@@ -189,20 +223,22 @@ def loss_explorer_figure(y_true=1.0, y_pred=0.0, task="regression"):
     >>> fig.axes[1].get_ylabel()
     '∂L/∂z'
     """
-    grid, curves, grads = loss_curves(float(y_true), task)
+    y_true, y_pred = float(y_true), float(y_pred)
+    grid, curves, grads = loss_curves(y_true, task)
+    common = dict(y_true=y_true, y_pred=y_pred, at=_loss_values_at(y_true, y_pred, task),
+                  title=_loss_title(y_true, y_pred, task), figsize=(7.4, 3.0), margins=_TWO_PANELS)
     if task == "regression":
-        at = {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred)) for name, (loss, loss_grad) in REGRESSION_LOSSES.items()}
         return plots.plot_losses_vs_prediction(
-            grid, curves, grads, y_true=y_true, y_pred=y_pred, at=at,
-            loss_ylim=(-0.3, 9.0), grad_ylim=(-6.5, 6.5), xlabel="prediction ŷ", grad_ylabel="∂L/∂ŷ",
-            title=f"target y = {y_true:g}, prediction ŷ = {y_pred:.2f}", figsize=(7.4, 3.0), margins=_TWO_PANELS,
-        )
+            grid, curves, grads, loss_ylim=(-0.3, 9.0), grad_ylim=(-6.5, 6.5),
+            xlabel="prediction ŷ", grad_ylabel="∂L/∂ŷ", **common)
     return plots.plot_losses_vs_prediction(
-        grid, curves, grads, y_true=y_true, y_pred=y_pred,
-        xlabel="predicted probability p = σ(z) of class 1",
-        grad_ylabel="∂L/∂z", loss_ylim=(-0.2, 5.5), grad_ylim=(-1.1, 1.1),
-        title=f"target y = {y_true:g}, prediction p = {y_pred:.2f}", figsize=(7.4, 3.0), margins=_TWO_PANELS,
-    )
+        grid, curves, grads, loss_ylim=(-0.2, 5.5), grad_ylim=(-1.1, 1.1),
+        xlabel="predicted probability p = σ(z) of class 1", grad_ylabel="∂L/∂z", **common)
+
+
+def _move_loss_prediction(fig, y_true, y_pred, task):
+    y_true, y_pred = float(y_true), float(y_pred)
+    return plots.move_prediction(fig, y_pred, _loss_values_at(y_true, y_pred, task), _loss_title(y_true, y_pred, task))
 
 
 def loss_explorer(task="regression", y_true=None, y_pred=None):
@@ -249,6 +285,7 @@ def loss_explorer(task="regression", y_true=None, y_pred=None):
         param_label=param_label,
         alts=alts,
         text=f"Loss explorer ({task}): run the notebook in Jupyter to move the sliders.",
+        fast=({"y_pred"}, functools.partial(_move_loss_prediction, task=task)),
     )
 
 
@@ -376,7 +413,7 @@ def neuron_descent(lr, epochs, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     at each.
 
     >>> path, loss = neuron_descent(0.1, 1)
-    >>> path[1].tolist(), [round(v, 6) for v in loss]
+    >>> path[1].tolist(), [round(float(v), 6) for v in loss]
     ([2.15, -0.35], [1.125, 0.72])
     """
     sgd = optim.SGD(lr)
@@ -403,23 +440,45 @@ def _neuron_loss_grid(x, y, points=61):
     return WW, BB, LL
 
 
+def _descent_titles(lr, epochs, loss):
+    final = loss[-1]
+    if not np.isfinite(final) or final > loss[0]:
+        status = "diverging"
+    elif final == 0.0:
+        status = "L = 0"
+    else:
+        status = f"L = {final:.3g}"
+    return f"learning rate η = {lr:g}", f"after {int(epochs)} epochs: {status}"
+
+
 def learning_rate_figure(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     r"""Gradient descent on the single neuron for a learning rate: the path
-    over the loss contours (left) and the loss per epoch (right).
+    over the loss contours (left) and the loss per epoch (right, fixed log
+    axis so that runs compare frame by frame).
 
     >>> fig = learning_rate_figure(lr=1.05, epochs=10)
-    >>> len(fig.axes)  # the path panel and the loss-curve panel
-    2
+    >>> len(fig.axes), fig.axes[1].get_title()
+    (2, 'after 10 epochs: diverging')
     """
     path, loss = neuron_descent(lr, epochs, W0=W0, b0=b0, x=x, y=y)
     fig, (left, right) = plots.new_figure(1, 2, figsize=(7.4, 3.0), margins=_TWO_PANELS)
     WW, BB, LL = _neuron_loss_grid(float(x), float(y))
-    plots.plot_trajectory_2d(WW, BB, LL + 1e-3, {f"η = {lr:g}": path}, ax=left, levels=14, log=True, colorbar=False, xlabel="W", ylabel="b")
-    plots.plot_loss_curve(loss, ax=right, logy=True, ylabel="loss L (log scale)")
-    final = loss[-1]
-    status = "diverged" if not np.isfinite(final) or final > loss[0] * 10 else f"L = {final:.3g}"
-    right.set_title(f"after {int(epochs)} epochs: {status}")
+    plots.plot_trajectory_2d(WW, BB, LL + 1e-3, path, ax=left, levels=14, log=True, colorbar=False, xlabel="W", ylabel="b")
+    plots.plot_loss_curve(loss, ax=right, logy=True, ylim=(1e-10, 1e6), ylabel="loss L (log scale)")
+    right.set_xlim(-0.5, int(epochs) + 0.5)
+    left_title, right_title = _descent_titles(lr, epochs, loss)
+    left.set_title(left_title)
+    right.set_title(right_title)
     return fig
+
+
+def _move_descent(fig, lr, epochs, W0, b0, x, y):
+    left, right = fig.axes
+    path, loss = neuron_descent(lr, epochs, W0=W0, b0=b0, x=x, y=y)
+    left_title, right_title = _descent_titles(lr, epochs, loss)
+    left.title.set_text(left_title)
+    right.title.set_text(right_title)
+    return [*plots.set_path(left, path), *plots.set_loss_curve(right, loss, logy=True), left.title, right.title]
 
 
 LEARNING_RATES = (0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 1.0, 1.02, 1.05, 1.1)
@@ -442,4 +501,5 @@ def learning_rate_explorer(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
         caption=f"Gradient descent on the single neuron for {epochs} epochs: the path of (W, b) over the loss contours (left) and the loss per epoch (right).",
         param_label="learning rate η", alts=alts,
         text="Learning-rate explorer: run the notebook in Jupyter to move the sliders.",
+        fast=({"lr"}, functools.partial(_move_descent, W0=W0, b0=b0, x=x, y=y)),
     )

@@ -94,7 +94,7 @@ def test_loss_grid_memory_is_bounded():
     finally:
         tracemalloc.stop()
     assert L.shape == (300, 300)
-    assert peak < 200e6, f"peak {peak / 1e6:.0f} MB"
+    assert peak < 50e6, f"peak {peak / 1e6:.0f} MB"
 
 
 def test_loss_grid_does_not_modify_inputs():
@@ -274,3 +274,17 @@ def test_descend_errors():
 def test_module_exports():
     assert set(landscape.__all__) == {"loss_grid", "random_direction", "slice_1d", "slice_2d",
                                       "model_loss", "descend"}
+
+
+def test_directions_and_slices_accept_tensors_and_scalars():
+    from bpcore.autodiff import Tensor
+    W = np.arange(6.0).reshape(2, 3) + 1
+    tensors = [Tensor(W), Tensor(np.ones(3))]
+    d_t = random_direction(tensors, seed=0)
+    d_a = random_direction([W, np.ones(3)], seed=0)
+    for a, b in zip(d_t, d_a):
+        np.testing.assert_array_equal(a, b)
+    s = slice_1d(_bowl, [np.float64(2.0), 1.0], [1.0, 0.0], [0.0, 1.0])
+    np.testing.assert_allclose(s, [5.0, 10.0])
+    with pytest.raises(ValueError):
+        slice_1d(_bowl, [np.zeros(2)], [np.zeros(2)], [[0.0]])

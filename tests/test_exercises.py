@@ -1,0 +1,182 @@
+"""bpcore.exercises: checkers accept right answers, explain wrong ones, and
+never raise, whatever a student passes."""
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import bpcore as bp
+from bpcore import exercises
+
+
+def correct_mse(y_true, y_pred):
+    return float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
+
+
+def correct_huber(y_true, y_pred, delta=1.0):
+    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))
+    return float(np.mean(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))))
+
+
+def correct_log_softmax(z):
+    z = np.asarray(z, dtype=float)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def correct_neuron_step(W, b, x, y, lr):
+    r = y - (W * x + b)
+    return W + lr * r * x, b + lr * r
+
+
+FUNCTION_CHECKERS = {
+    "mse": (exercises.check_mse, correct_mse),
+    "huber": (exercises.check_huber, correct_huber),
+    "log_softmax": (exercises.check_log_softmax, correct_log_softmax),
+    "neuron_step": (exercises.check_neuron_step, correct_neuron_step),
+}
+
+
+def stub(*args, **kwargs):
+    ...  # the student edition's "your code here"
+
+
+def raises(*args, **kwargs):
+    raise ZeroDivisionError("boom")
+
+
+class Weird:
+    def __repr__(self):
+        raise RuntimeError("broken repr")
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("broken array")
+
+
+WRONG_FUNCTIONS = {
+    "stub returning None": stub,
+    "raises": raises,
+    "wrong arity": lambda a: 0.0,
+    "returns a string": lambda *a, **k: "0.5",
+    "returns NaN": lambda *a, **k: float("nan"),
+    "returns inf array": lambda *a, **k: np.full(3, np.inf),
+    "returns a list of strings": lambda *a, **k: ["a", "b"],
+    "returns an odd object": lambda *a, **k: Weird(),
+    "returns a bool": lambda *a, **k: True,
+    "returns a dict": lambda *a, **k: {"loss": 1.0},
+    "returns a huge shape": lambda *a, **k: np.zeros((100, 100)),
+    "modifies its input then errs": lambda y, *a, **k: np.asarray(y).fill(0) or 0.0,
+    "returns a complex number": lambda *a, **k: 1 + 2j,
+}
+NOT_FUNCTIONS = {"None": None, "an int": 3, "a string": "def f(): pass", "NaN": float("nan"), "an array": np.zeros(3), "an odd object": Weird()}
+
+
+@pytest.mark.parametrize("checker", sorted(FUNCTION_CHECKERS))
+def test_a_correct_function_passes_with_a_tick(checker, capsys):
+    check, correct = FUNCTION_CHECKERS[checker]
+    assert check(correct) is True
+    assert capsys.readouterr().out.startswith("✓ ")
+
+
+@pytest.mark.parametrize("checker", sorted(FUNCTION_CHECKERS))
+@pytest.mark.parametrize("wrong", sorted(WRONG_FUNCTIONS))
+def test_a_wrong_function_fails_with_a_message_and_never_raises(checker, wrong, capsys):
+    check, _ = FUNCTION_CHECKERS[checker]
+    assert check(WRONG_FUNCTIONS[wrong]) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ ") and out.count("\n") == 1
+
+
+@pytest.mark.parametrize("checker", sorted(FUNCTION_CHECKERS))
+@pytest.mark.parametrize("thing", sorted(NOT_FUNCTIONS))
+def test_a_non_function_is_named_as_such(checker, thing, capsys):
+    check, _ = FUNCTION_CHECKERS[checker]
+    assert check(NOT_FUNCTIONS[thing]) is False
+    assert "is not a function" in capsys.readouterr().out
+
+
+def test_messages_say_what_was_wrong_and_hint(capsys):
+    exercises.check_mse(stub)
+    assert "returned None: did you forget a `return`" in capsys.readouterr().out
+    exercises.check_mse(lambda y, p: np.zeros(3))
+    assert "returned shape (3,), expected a single number" in capsys.readouterr().out
+    exercises.check_mse(lambda y, p: float(np.mean(np.abs(np.asarray(y) - p))))
+    out = capsys.readouterr().out
+    assert "my_mse(3.0, 1.5) returned 1.5, expected 2.25" in out and "Hint: Square the residuals" in out
+    exercises.check_huber(raises)
+    assert "raised ZeroDivisionError: boom" in capsys.readouterr().out
+
+
+def test_naive_log_softmax_fails_on_large_logits(capsys):
+    def naive(z):
+        e = np.exp(z)
+        return np.log(e / e.sum(axis=-1, keepdims=True))
+
+    assert exercises.check_log_softmax(naive) is False
+    out = capsys.readouterr().out
+    assert "[1000.0, 1001.0, 1002.0]" in out.replace(" ", "").replace(",", ", ") or "1000" in out
+    assert "not finite" in out and "Subtract the largest logit" in out
+
+
+def test_a_function_that_mutates_inputs_cannot_corrupt_later_cases(capsys):
+    calls = []
+
+    def mutating(y_true, y_pred):
+        value = correct_mse(y_true, y_pred)
+        if isinstance(y_pred, np.ndarray):
+            y_pred[...] = 0.0
+        calls.append(1)
+        return value
+
+    assert exercises.check_mse(mutating) is True
+    assert len(calls) == 4
+
+
+def test_reference_values_come_from_bpcore(capsys):
+    assert exercises.check_neuron_step(correct_neuron_step) is True
+    assert exercises.check_value(bp.losses.half_mse(3.0, 1.5), 1.125, name="L") is True
+
+
+@pytest.mark.parametrize(
+    "answer, ok",
+    [(0.4, True), (np.float64(0.4), True), (np.array(0.4), True), ("0.4", False), (None, False), (float("nan"), False),
+     (np.array([0.4, 0.4]), False), (2 / 3, False), (True, False), ([0.4], False), (Weird(), False)],
+)
+def test_learning_rate_bound_answers(answer, ok, capsys):
+    assert exercises.check_learning_rate_bound(answer) is ok
+    out = capsys.readouterr().out
+    assert out.startswith("✓ " if ok else "✗ ")
+
+
+def test_check_value_hint_and_none_message(capsys):
+    assert exercises.check_value(None, 2.15, name="W_new", hint="W - lr*g") is False
+    assert capsys.readouterr().out == "✗ W_new is None: replace the ... with your answer. Hint: W - lr*g\n"
+
+
+def test_check_function_accepts_tuples_and_names_the_wrong_item(capsys):
+    assert exercises.check_neuron_step(lambda W, b, x, y, lr: (2.15, 0.0)) is False
+    assert "(item" in capsys.readouterr().out
+
+
+anything = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5),
+    st.lists(st.floats(allow_nan=True), max_size=4), st.tuples(st.floats(), st.floats()),
+    st.builds(np.zeros, st.tuples(st.integers(0, 3), st.integers(0, 3))), st.complex_numbers(),
+)
+
+
+@given(anything)
+def test_check_value_never_raises(answer):
+    assert exercises.check_value(answer, 1.125) in (True, False)
+    assert exercises.check_learning_rate_bound(answer, x=1.0) in (True, False)
+
+
+@given(anything)
+def test_function_checkers_never_raise_whatever_the_function_returns(result):
+    for check, _ in FUNCTION_CHECKERS.values():
+        assert check(lambda *a, **k: result) is False or result is not None
+
+
+@given(st.one_of(st.none(), st.text(max_size=3), st.floats(allow_nan=True)))
+def test_learning_rate_bound_with_a_bad_x_does_not_raise(x):
+    assert exercises.check_learning_rate_bound(0.4, x=x) in (True, False)

@@ -1,0 +1,352 @@
+"""Tests of bpcore.losses: values, gradients (finite differences, autodiff,
+PyTorch), numerical stability, the clipping convention and bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings, strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
+
+import bpcore.losses as L
+from bpcore.autodiff import Tensor
+from bpcore.gradcheck import numerical_grad
+
+FAST = settings(max_examples=30, deadline=None)
+values = st.floats(-5.0, 5.0, allow_nan=False, allow_infinity=False)
+probabilities = st.floats(0.05, 0.95)
+
+REGRESSION = ["mse", "half_mse", "mae", "huber"]
+
+
+# -- strategies for valid inputs of each loss ------------------------------------
+
+@st.composite
+def regression_case(draw):
+    shape = draw(array_shapes(max_dims=3, max_side=5))
+    y = draw(arrays(np.float64, shape, elements=values))
+    yhat = draw(arrays(np.float64, shape, elements=values))
+    # keep away from the kinks of |r| (mae, huber) where finite differences straddle them
+    r = yhat - y
+    assume(np.all(np.abs(r) > 1e-3) and np.all(np.abs(np.abs(r) - 1.0) > 1e-3))
+    return y, yhat
+
+
+@st.composite
+def classification_case(draw, logits=False):
+    n, m = draw(st.integers(1, 6)), draw(st.integers(2, 5))
+    labels = np.array(draw(st.lists(st.integers(0, m - 1), min_size=n, max_size=n)))
+    if logits:
+        p = draw(arrays(np.float64, (n, m), elements=values))
+    else:
+        p = draw(arrays(np.float64, (n, m), elements=probabilities))
+    one_hot = draw(st.booleans())
+    return (np.eye(m)[labels] if one_hot else labels), p
+
+
+@st.composite
+def binary_case(draw):
+    shape = draw(array_shapes(max_dims=2, max_side=5))
+    y = draw(arrays(np.float64, shape, elements=st.sampled_from([0.0, 1.0])))
+    p = draw(arrays(np.float64, shape, elements=probabilities))
+    return y, p
+
+
+CASES = {
+    "mse": regression_case(), "half_mse": regression_case(), "mae": regression_case(),
+    "huber": regression_case(), "binary_cross_entropy": binary_case(),
+    "cross_entropy": classification_case(), "softmax_cross_entropy": classification_case(logits=True),
+}
+
+
+# -- the worked example and documented values ----------------------------------------
+
+def test_worked_example_numbers():
+    assert L.half_mse(3.0, 1.5) == 1.125
+    g = L.half_mse_grad(3.0, 1.5)
+    assert g == -1.5 and type(g) is float
+    assert type(L.half_mse(3.0, 1.5)) is float
+    assert L.mse(3.0, 1.5) == 2.25 and L.mse_grad(3.0, 1.5) == -3.0
+
+
+def test_zero_d_arrays_are_accepted_and_array_in_gives_array_out():
+    assert L.half_mse(np.array(3.0), np.array(1.5)) == 1.125
+    g = L.half_mse_grad(np.array(3.0), np.array(1.5))
+    assert isinstance(g, np.ndarray) and g.shape == () and g == -1.5
+    g = L.mse_grad(np.array([1.0, 2.0]), np.array([2.0, 2.0]))
+    assert isinstance(g, np.ndarray) and g.tolist() == [1.0, 0.0]
+
+
+def test_regression_formulas_on_small_numbers():
+    y, yhat = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.5, 2.0, 1.0, 4.0])
+    assert L.mse(y, yhat) == pytest.approx((0.25 + 4.0) / 4)
+    assert L.half_mse(y, yhat) == pytest.approx((0.25 + 4.0) / 8)
+    assert L.mae(y, yhat) == pytest.approx(2.5 / 4)
+    assert L.huber(y, yhat) == pytest.approx((0.125 + 1.5) / 4)
+    assert L.huber(y, yhat, delta=3.0) == pytest.approx((0.125 + 2.0) / 4)
+    assert np.allclose(L.mse_grad(y, yhat), 2 * (yhat - y) / 4)
+    assert np.allclose(L.half_mse_grad(y, yhat), (yhat - y) / 4)
+
+
+def test_integer_labels_and_one_hot_give_the_same_result():
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    labels = np.array([0, 2])
+    one_hot = np.eye(3)[labels]
+    assert L.cross_entropy(labels, p) == L.cross_entropy(one_hot, p) == pytest.approx(-np.log([0.7, 0.8]).mean())
+    assert np.array_equal(L.cross_entropy_grad(labels, p), L.cross_entropy_grad(one_hot, p))
+    assert L.softmax_cross_entropy(labels, p) == L.softmax_cross_entropy(one_hot, p)
+    assert L.cross_entropy([0.0, 2.0], p) == L.cross_entropy(labels, p)  # integral floats are labels too
+
+
+def test_softmax_cross_entropy_equals_cross_entropy_of_softmax():
+    z = np.random.default_rng(0).normal(size=(5, 4))
+    labels = np.array([0, 1, 2, 3, 0])
+    assert L.softmax_cross_entropy(labels, z) == pytest.approx(L.cross_entropy(labels, L.softmax(z)), rel=1e-12)
+    assert np.allclose(L.softmax_cross_entropy_grad(labels, z), (L.softmax(z) - np.eye(4)[labels]) / 5)
+
+
+# -- gradients: finite differences, autodiff, PyTorch ------------------------------------
+
+@pytest.mark.parametrize("name", list(CASES))
+@FAST
+@given(data=st.data())
+def test_every_grad_matches_finite_differences(name, data):
+    y, p = data.draw(CASES[name])
+    loss, loss_grad = getattr(L, name), getattr(L, name + "_grad")
+    numeric = numerical_grad(lambda v: loss(y, v), p)
+    analytic = loss_grad(y, p)
+    assert analytic.shape == np.shape(p)
+    assert np.allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@FAST
+@given(data=st.data())
+def test_every_grad_matches_autodiff_of_the_same_formula(name, data):
+    y, p = data.draw(CASES[name])
+    loss, loss_grad = getattr(L, name), getattr(L, name + "_grad")
+    t = Tensor(p)
+    out = loss(y, t)
+    assert isinstance(out, Tensor) and out.shape == ()
+    assert float(out) == pytest.approx(loss(y, p), rel=1e-12, abs=1e-15)  # one formula, two paths
+    out.backward()
+    assert np.allclose(t.grad, loss_grad(y, p), rtol=1e-10, atol=1e-14)
+
+
+def _torch_losses(torch):
+    F = torch.nn.functional
+    return {
+        "mse": lambda y, p: F.mse_loss(p, y),
+        "half_mse": lambda y, p: 0.5 * F.mse_loss(p, y),
+        "mae": lambda y, p: F.l1_loss(p, y),
+        "huber": lambda y, p: F.huber_loss(p, y, delta=1.0),
+        "binary_cross_entropy": lambda y, p: F.binary_cross_entropy(p, y),
+        "cross_entropy": lambda y, p: -(y * torch.log(p)).sum(dim=1).mean(),
+        "softmax_cross_entropy": lambda y, p: F.cross_entropy(p, y),
+    }
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_losses_and_gradients_match_pytorch(name):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    if name in REGRESSION:
+        y, p = rng.normal(size=(6, 2)), rng.normal(size=(6, 2)) * 2
+    elif name == "binary_cross_entropy":
+        y, p = rng.integers(0, 2, size=7).astype(float), rng.uniform(0.01, 0.99, size=7)
+    else:
+        labels = rng.integers(0, 4, size=8)
+        y = np.eye(4)[labels]
+        p = rng.dirichlet(np.ones(4), size=8) if name == "cross_entropy" else rng.normal(size=(8, 4)) * 3
+    p_t = torch.tensor(p, requires_grad=True)
+    expected = _torch_losses(torch)[name](torch.tensor(y), p_t)
+    expected.backward()
+    assert getattr(L, name)(y, p) == pytest.approx(expected.item(), rel=1e-12, abs=1e-14)
+    assert np.allclose(getattr(L, name + "_grad")(y, p), p_t.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_softmax_and_log_softmax_match_pytorch_including_huge_logits():
+    torch = pytest.importorskip("torch")
+    z = np.array([[1e4, -1e4, 0.0, 3.0], [-2e4, -2e4 + 1.0, -2e4 + 2.0, -2e4]])
+    for axis in (0, 1, -1):
+        assert np.allclose(L.softmax(z, axis=axis), torch.softmax(torch.tensor(z), dim=axis).numpy(), atol=1e-15)
+        assert np.allclose(L.log_softmax(z, axis=axis), torch.log_softmax(torch.tensor(z), dim=axis).numpy(),
+                           rtol=1e-12)
+
+
+# -- numerical stability ------------------------------------------------------------
+
+@pytest.mark.parametrize("scale", [1e4, -1e4, 1e6])
+def test_softmax_cross_entropy_is_finite_and_warning_free_for_huge_logits(scale):
+    z = np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 0.5], [-1.0, 2.0, 0.0]]) * scale
+    labels = np.array([0, 2, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = L.softmax_cross_entropy(labels, z)
+        g = L.softmax_cross_entropy_grad(labels, z)
+        t = Tensor(z)
+        L.softmax_cross_entropy(labels, t).backward()
+        s, ls = L.softmax(z), L.log_softmax(z)
+    assert np.isfinite(loss) and np.all(np.isfinite(g)) and np.all(np.isfinite(t.grad))
+    assert np.all(np.isfinite(s)) and np.all(np.isfinite(ls))
+    assert np.allclose(t.grad, g)
+    assert np.allclose(s.sum(axis=1), 1.0)
+    # exact value: for row i, -(z_label - max z) when the max dominates
+    expected = np.mean([np.max(row) - row[k] for row, k in zip(z, labels)])
+    assert loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_softmax_is_shift_invariant():
+    z = np.random.default_rng(4).normal(size=(3, 5))
+    assert np.allclose(L.softmax(z), L.softmax(z + 1e4), atol=1e-12)
+
+
+# -- probabilities of exactly 0 or 1: the documented clipping -----------------------------
+
+def test_bce_clips_probabilities_to_eps():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        confident_and_right = L.binary_cross_entropy([1.0, 0.0], [1.0, 0.0])
+        confident_and_wrong = L.binary_cross_entropy([1.0, 0.0], [0.0, 1.0])
+        g = L.binary_cross_entropy_grad([1.0, 0.0], [0.0, 1.0])
+    assert 0.0 <= confident_and_right < 1e-11
+    assert confident_and_wrong == pytest.approx(-np.log(L.EPS))
+    assert np.array_equal(g, [0.0, 0.0])  # gradient of the clipped (flat) function
+
+
+def test_cross_entropy_clips_zero_probabilities():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = L.cross_entropy([1], [[1.0, 0.0]])
+        g = L.cross_entropy_grad([1], [[1.0, 0.0]])
+    assert loss == pytest.approx(-np.log(L.EPS))
+    assert np.array_equal(g, [[0.0, 0.0]])
+    assert L.cross_entropy([0], [[1.0, 0.0]]) == 0.0
+
+
+def test_clipped_tensor_path_agrees():
+    t = Tensor([0.0, 0.3])
+    loss = L.binary_cross_entropy([1.0, 1.0], t)
+    loss.backward()
+    assert float(loss) == pytest.approx(L.binary_cross_entropy([1.0, 1.0], [0.0, 0.3]))
+    assert np.allclose(t.grad, L.binary_cross_entropy_grad([1.0, 1.0], [0.0, 0.3]))
+
+
+# -- bad input ---------------------------------------------------------------------
+
+ALL = list(CASES) + [n + "_grad" for n in CASES]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_n_versus_n_by_1_is_an_error_naming_both_shapes(name):
+    f = getattr(L, name)
+    if "softmax" in name or name.startswith("cross_entropy"):
+        y, p = np.zeros((4, 1)), np.full((4, 2), 0.5)
+        with pytest.raises(ValueError, match=r"\(4, 1\).*\(4, 2\)"):
+            f(y, p)
+    else:
+        with pytest.raises(ValueError, match=r"\(4,\).*\(4, 1\)"):
+            f(np.zeros(4), np.full((4, 1), 0.5))
+        with pytest.raises(ValueError, match=r"\(4, 1\).*\(4,\)"):
+            f(np.zeros((4, 1)), np.full(4, 0.5))
+
+
+@FAST
+@given(shape_a=array_shapes(max_dims=3, max_side=4), shape_b=array_shapes(max_dims=3, max_side=4),
+       name=st.sampled_from(REGRESSION + ["binary_cross_entropy"]))
+def test_any_shape_mismatch_raises_and_names_both_shapes(shape_a, shape_b, name):
+    assume(shape_a != shape_b)
+    for f in (getattr(L, name), getattr(L, name + "_grad")):
+        with pytest.raises(ValueError) as err:
+            f(np.zeros(shape_a), np.full(shape_b, 0.5))
+        assert str(shape_a) in str(err.value) and str(shape_b) in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "softmax_cross_entropy"])
+@pytest.mark.parametrize("labels, message", [([0, 3], "0..2"), ([-1, 0], "0..2"), ([0.5, 1], "integers"),
+                                             ([0, np.nan], "integers")])
+def test_bad_labels_raise_value_error(name, labels, message):
+    p = np.full((2, 3), 1 / 3)
+    for f in (getattr(L, name), getattr(L, name + "_grad")):
+        with pytest.raises(ValueError, match=message):
+            f(np.array(labels), p)
+
+
+@FAST
+@given(n=st.integers(1, 5), m=st.integers(2, 5), bad=st.one_of(st.integers(-100, -1), st.integers(5, 100)))
+def test_out_of_range_labels_always_raise(n, m, bad):
+    labels = np.zeros(n, dtype=int)
+    labels[-1] = bad
+    with pytest.raises(ValueError, match="labels"):
+        L.softmax_cross_entropy(labels, np.zeros((n, m)))
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "cross_entropy"])
+@pytest.mark.parametrize("bad_p", [1.5, -0.1, np.nan])
+def test_probabilities_outside_0_1_raise(name, bad_p):
+    if name == "binary_cross_entropy":
+        y, p = np.array([1.0, 0.0]), np.array([0.5, bad_p])
+    else:
+        y, p = np.array([0, 1]), np.array([[0.5, 0.5], [bad_p, 0.5]])
+    for f in (getattr(L, name), getattr(L, name + "_grad")):
+        with pytest.raises(ValueError, match=r"p must lie in \[0, 1\]"):
+            f(y, p)
+
+
+def test_targets_outside_0_1_raise_for_bce():
+    with pytest.raises(ValueError, match="y_true must lie"):
+        L.binary_cross_entropy([2.0], [0.5])
+
+
+@pytest.mark.parametrize("name", ALL + ["softmax", "log_softmax"])
+@pytest.mark.parametrize("bad", ["abc", None, object(), ["a", "b"]])
+def test_non_numeric_input_is_a_type_error(name, bad):
+    f = getattr(L, name)
+    with pytest.raises(TypeError):
+        if name in ("softmax", "log_softmax"):
+            f(bad)
+        else:
+            f(bad, np.full((2, 2), 0.5))
+    if name not in ("softmax", "log_softmax"):
+        with pytest.raises(TypeError):
+            f(np.array([0, 1]), bad)
+
+
+def test_tensor_targets_are_rejected_clearly():
+    with pytest.raises(TypeError, match="Tensor"):
+        L.mse(Tensor([1.0]), [1.0])
+
+
+def test_empty_input_and_bad_delta_raise():
+    with pytest.raises(ValueError, match="empty"):
+        L.mse(np.zeros(0), np.zeros(0))
+    for delta in (0.0, -1.0, np.inf, "1"):
+        with pytest.raises(ValueError, match="delta"):
+            L.huber([1.0], [2.0], delta=delta)
+
+
+def test_wrong_dimensionality_for_classification():
+    with pytest.raises(ValueError, match=r"\(n, M\).*\(3,\)"):
+        L.cross_entropy([0, 1, 0], [0.2, 0.3, 0.5])
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_inputs_are_never_modified(name):
+    rng = np.random.default_rng(5)
+    if name in REGRESSION:
+        y, p = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    elif name == "binary_cross_entropy":
+        y, p = np.array([0.0, 1.0, 1.0]), np.array([0.0, 0.4, 1.0])
+    else:
+        y, p = np.array([0, 2, 1]), rng.dirichlet(np.ones(3), size=3)
+        p[0, 1] = 0.0
+    y0, p0 = y.copy(), p.copy()
+    getattr(L, name)(y, p)
+    getattr(L, name + "_grad")(y, p)
+    t = Tensor(p)
+    getattr(L, name)(y, t).backward()
+    assert np.array_equal(y, y0) and np.array_equal(p, p0) and np.array_equal(t.data, p0)
+    z = p.copy()
+    L.softmax(z)
+    L.log_softmax(z)
+    assert np.array_equal(z, p0)
