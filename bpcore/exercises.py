@@ -86,6 +86,8 @@ def _compare(got, expected, rtol, atol, verb="returned"):
         if verb == "returned":
             return "returned None: did you forget a `return` statement?"
         return "is None: replace the ... with your answer"
+    if got is Ellipsis:
+        return f"{verb} `...`: replace the ... with your answer" if verb == "is" else "returned `...`: write the function body"
     numbers_got = _as_numbers(got)
     if numbers_got is None:
         return f"{verb} a {type(got).__name__} ({_short(got)}), expected a number or an array of numbers"

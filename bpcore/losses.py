@@ -92,8 +92,24 @@ def _class_targets(y_true, values, name):
 
 
 def _loss(value):
-    """A Tensor loss stays a Tensor (for ``backward``); an array loss becomes a float."""
-    return value if isinstance(value, Tensor) else float(value)
+    """A Tensor loss stays a Tensor (for ``backward``); a scalar array loss becomes a float."""
+    if isinstance(value, Tensor):
+        return value
+    value = np.asarray(value, dtype=np.float64)
+    return float(value) if value.ndim == 0 else value
+
+
+def _mean(elementwise, axis):
+    """The regression losses' reduction: everything (a number), or one axis (an array).
+
+    ``axis`` exists so that a whole grid of models can be scored in one call
+    (one row of predictions per model, see :func:`bpcore.landscape.loss_grid`).
+    """
+    if axis is None:
+        return elementwise.mean()
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"axis must be None or an int, got {axis!r}")
+    return elementwise.mean(axis=int(axis))
 
 
 def _gradient(g, y_pred):
@@ -105,18 +121,24 @@ def _gradient(g, y_pred):
 
 # -- regression ---------------------------------------------------------------
 
-def _mean_squared_error(y, yhat):
-    return ((yhat - y) ** 2).mean()
+def _mean_squared_error(y, yhat, axis=None):
+    return _mean((yhat - y) ** 2, axis)
 
 
-def mse(y_true, y_pred):
+def mse(y_true, y_pred, axis=None):
     r"""Mean squared error :math:`\frac1n\sum_i (y_i-\hat y_i)^2` (``n`` = number of elements).
+
+    ``axis=None`` averages over every element and returns a float; an integer
+    ``axis`` averages along that axis only and returns an array of losses (as
+    do :func:`half_mse`, :func:`mae` and :func:`huber`).
 
     >>> mse([1.0, 2.0], [1.0, 4.0])
     2.0
+    >>> mse([[1.0, 2.0], [1.0, 2.0]], [[1.0, 4.0], [1.0, 2.0]], axis=1)
+    array([2., 0.])
     """
     y, yhat, _ = _pair(y_true, y_pred)
-    return _loss(_mean_squared_error(y, yhat))
+    return _loss(_mean_squared_error(y, yhat, axis))
 
 
 def mse_grad(y_true, y_pred):
@@ -129,7 +151,7 @@ def mse_grad(y_true, y_pred):
     return _gradient(2.0 * (yhat - y) / y.size, y_pred)
 
 
-def half_mse(y_true, y_pred):
+def half_mse(y_true, y_pred, axis=None):
     r"""Half the MSE, :math:`\frac1{2n}\sum_i (y_i-\hat y_i)^2`; the ½ cancels the 2 of the derivative.
 
     For one sample this is the worked example's :math:`L=\frac12(y-\hat y)^2`:
@@ -138,7 +160,7 @@ def half_mse(y_true, y_pred):
     1.125
     """
     y, yhat, _ = _pair(y_true, y_pred)
-    return _loss(0.5 * _mean_squared_error(y, yhat))
+    return _loss(0.5 * _mean_squared_error(y, yhat, axis))
 
 
 def half_mse_grad(y_true, y_pred):
@@ -151,14 +173,14 @@ def half_mse_grad(y_true, y_pred):
     return _gradient((yhat - y) / y.size, y_pred)
 
 
-def mae(y_true, y_pred):
+def mae(y_true, y_pred, axis=None):
     r"""Mean absolute error :math:`\frac1n\sum_i |y_i-\hat y_i|`.
 
     >>> mae([1.0, 2.0], [1.0, 4.0])
     1.0
     """
     y, yhat, _ = _pair(y_true, y_pred)
-    return _loss(abs(yhat - y).mean())
+    return _loss(_mean(abs(yhat - y), axis))
 
 
 def mae_grad(y_true, y_pred):
@@ -177,7 +199,7 @@ def _check_delta(delta):
     return float(delta)
 
 
-def huber(y_true, y_pred, delta=1.0):
+def huber(y_true, y_pred, delta=1.0, axis=None):
     r"""Huber loss: quadratic for small residuals, linear for large ones.
 
     .. math:: \frac1n\sum_i \begin{cases}\frac12 r_i^2 & |r_i|\le\delta\\
@@ -193,7 +215,7 @@ def huber(y_true, y_pred, delta=1.0):
     y, yhat, _ = _pair(y_true, y_pred)
     a = abs(yhat - y)
     q = a.clip(None, delta)
-    return _loss((0.5 * q ** 2 + delta * (a - q)).mean())
+    return _loss(_mean(0.5 * q ** 2 + delta * (a - q), axis))
 
 
 def huber_grad(y_true, y_pred, delta=1.0):

@@ -205,6 +205,7 @@ def plot_losses_vs_prediction(
     loss_ylim=None,
     grad_ylim=None,
     grad_ylabel=r"$\partial L / \partial \hat y$",
+    loss_ylabel=r"loss $L$",
     title=None,
     figsize=None,
     margins=None,
@@ -231,7 +232,7 @@ def plot_losses_vs_prediction(
         figsize = (3.4 * panels + 0.4, 3.0)
     fig, axes = new_figure(1, panels, figsize=figsize, margins=margins)
     axes = np.atleast_1d(axes)
-    series = [(axes[0], losses, r"loss $L$", loss_ylim, 0)]
+    series = [(axes[0], losses, loss_ylabel, loss_ylim, 0)]
     if grads is not None:
         series.append((axes[1], grads, grad_ylabel, grad_ylim, 1))
     for ax, curves, ylabel, ylim, which in series:

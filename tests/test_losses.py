@@ -350,3 +350,24 @@ def test_inputs_are_never_modified(name):
     L.softmax(z)
     L.log_softmax(z)
     assert np.array_equal(z, p0)
+
+
+# -- axis: one call scores many models (used by bpcore.landscape.loss_grid) ----
+
+@pytest.mark.parametrize("name", ["mse", "half_mse", "mae", "huber"])
+def test_axis_gives_the_loss_of_each_row(name):
+    loss = getattr(L, name)
+    rng = np.random.default_rng(7)
+    y_true, y_pred = rng.normal(size=(5, 8)), 3 * rng.normal(size=(5, 8))
+    rows = loss(y_true, y_pred, axis=1)
+    assert isinstance(rows, np.ndarray) and rows.shape == (5,)
+    np.testing.assert_allclose(rows, [loss(t, p) for t, p in zip(y_true, y_pred)], rtol=1e-14)
+    columns = loss(y_true, y_pred, axis=0)
+    np.testing.assert_allclose(columns, [loss(t, p) for t, p in zip(y_true.T, y_pred.T)], rtol=1e-14)
+    assert isinstance(loss(y_true, y_pred, axis=None), float)
+
+
+@pytest.mark.parametrize("axis", [1.5, "1", True])
+def test_axis_must_be_an_int(axis):
+    with pytest.raises(TypeError, match="axis"):
+        L.mse(np.zeros((2, 2)), np.ones((2, 2)), axis=axis)

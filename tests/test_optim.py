@@ -384,3 +384,32 @@ def test_optimizers_share_the_base_class():
     for cls in (SGD, Momentum, Adagrad, RMSprop, Adam):
         assert issubclass(cls, optim.Optimizer)
         assert "step" not in vars(cls)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"]),
+       st.floats(1e-4, 0.5), st.floats(0.0, 0.999), st.floats(0.0, 0.9999), st.floats(0.0, 1e-3),
+       st.integers(0, 2**32 - 1))
+def test_random_hyperparameters_match_torch(name, lr, beta, beta2, eps, seed):
+    torch = pytest.importorskip("torch")
+    hyper = {
+        "SGD": ("SGD", {"lr": lr}),
+        "Momentum": ("Momentum", {"lr": lr, "beta": beta}),
+        "Nesterov": ("Momentum", {"lr": lr, "beta": beta, "nesterov": True}),
+        "Adagrad": ("Adagrad", {"lr": lr, "eps": eps}),
+        "RMSprop": ("RMSprop", {"lr": lr, "alpha": beta2, "eps": eps}),
+        "Adam": ("Adam", {"lr": lr, "beta1": beta, "beta2": beta2, "eps": eps}),
+    }[name]
+    if name == "Nesterov" and beta == 0.0:
+        hyper[1]["beta"] = 0.5   # torch rejects Nesterov without momentum
+    rng = np.random.default_rng(seed)
+    ours = rng.normal(size=(3, 2))
+    theirs = torch.tensor(ours.copy(), requires_grad=True)
+    opt, make_torch = _torch_pair(*hyper)
+    topt = make_torch([theirs])
+    for _ in range(8):
+        g = rng.normal(size=(3, 2)) * 10.0 ** rng.uniform(-3, 3)
+        ours = opt.step(ours, g)
+        theirs.grad = torch.tensor(g)
+        topt.step()
+        np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-12, atol=1e-12)

@@ -150,3 +150,28 @@ def test_classification_gradient_through_the_sigmoid():
 def test_loss_curves_reject_bad_arguments(kw, message):
     with pytest.raises(ValueError, match=message):
         widgets.loss_curves(kw.pop("y_true", 0.0), **kw)
+
+
+@pytest.mark.parametrize("name, control, value, figure", [
+    ("regression", "y_pred", 1.7, lambda: widgets.loss_explorer_figure(1.0, 1.7)),
+    ("classification", "y_pred", 0.8, lambda: widgets.loss_explorer_figure(1.0, 0.8, "classification")),
+    ("learning_rate", "lr", 1.05, lambda: widgets.learning_rate_figure(1.05, 20)),
+])
+def test_fast_live_redraw_shows_the_same_picture_as_the_static_figure(explorers, name, control, value, figure):
+    """The live widget only moves artists (blitting); it must end up showing
+    what the full figure function draws for the same values."""
+    import io
+
+    from PIL import Image
+
+    explorer = explorers[name]
+    slider = explorer.controls[control]
+    original = slider.value
+    slider.value = value
+    try:
+        live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
+    finally:
+        slider.value = original
+    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(figure()))).convert("RGB"), dtype=int)
+    assert live.shape == full.shape
+    assert np.mean(np.abs(live - full) > 40) < 0.003
