@@ -26,6 +26,8 @@ _SUBMODULES = (
     "nn",
     "optim",
     "plots",
+    "scrubber",
+    "style",
     "surfaces",
     "train",
     "widgets",

@@ -272,7 +272,7 @@ def test_descend_errors():
 
 
 def test_module_exports():
-    assert set(landscape.__all__) == {"loss_grid", "random_direction", "slice_1d", "slice_2d",
+    assert set(landscape.__all__) == {"BLOCK_ENTRIES", "loss_grid", "random_direction", "slice_1d", "slice_2d",
                                       "model_loss", "descend"}
 
 
