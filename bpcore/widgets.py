@@ -12,9 +12,10 @@ That is done by :class:`Explorable`, whose ``_repr_mimebundle_`` offers all
 three representations and lets the front end pick.
 
 The module only wires: each figure comes from a ``*_figure`` function here
-that prepares numbers with the rest of ``bpcore`` and draws with a
+that takes its numbers from the numpy-only modules (:mod:`bpcore.loss_sweep`
+for chapter 1, :mod:`bpcore.neuron` for chapter 5) and draws them with a
 ``bpcore.plots`` function, so every view can be drawn and tested without a
-kernel.
+kernel, and every number can be computed without matplotlib.
 
 >>> fig = loss_explorer_figure(y_true=1.0, y_pred=0.0)
 >>> len(fig.axes)
@@ -27,17 +28,14 @@ import functools
 import ipywidgets
 import numpy as np
 
-from . import losses, optim, plots, scrubber
+from . import loss_sweep, neuron, plots, scrubber
 
 __all__ = [
     "Explorable",
-    "loss_curves",
     "loss_explorer_figure",
     "loss_explorer",
-    "neuron_pass_steps",
     "neuron_pass_figure",
     "neuron_pass_stepper",
-    "neuron_descent",
     "learning_rate_figure",
     "learning_rate_explorer",
 ]
@@ -141,73 +139,11 @@ def _slider_style():
 
 # -- chapter 1: losses against the prediction ----------------------------------
 
-# Plain-text labels (no mathtext): a widget redraws them on every move.
-REGRESSION_LOSSES = {
-    "squared (y − ŷ)²": (losses.mse, losses.mse_grad),
-    "half squared ½(y − ŷ)²": (losses.half_mse, losses.half_mse_grad),
-    "absolute |y − ŷ|": (losses.mae, losses.mae_grad),
-    "Huber (δ = 1)": (losses.huber, losses.huber_grad),
-}
 _TWO_PANELS = dict(left=0.08, right=0.99, bottom=0.16, top=0.86, wspace=0.28)
 
-
-def _sigmoid_derivative(p):
-    # dp/dz for p = sigmoid(z), written in terms of p
-    return p * (1.0 - p)
-
-
-CLASSIFICATION_LOSSES = {
-    "cross-entropy": (losses.binary_cross_entropy, losses.binary_cross_entropy_grad),
-    "squared error on $p$": (losses.mse, losses.mse_grad),
-}
-
-
-def _loss_table(task):
-    if task == "regression":
-        return REGRESSION_LOSSES, lambda p: 1.0
-    if task == "classification":
-        return CLASSIFICATION_LOSSES, _sigmoid_derivative
-    raise ValueError(f"loss_curves: task must be 'regression' or 'classification', got {task!r}")
-
-
-@functools.lru_cache(maxsize=32)
-def loss_curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
-    r"""Per-sample losses and gradients over a grid of predictions, computed
-    with :mod:`bpcore.losses` (cached: a widget asks again and again).
-
-    ``task="regression"``: the grid is :math:`\hat y \in [lo, hi]` and the
-    gradients are :math:`\partial L/\partial \hat y`. ``task="classification"``:
-    the grid is the probability :math:`p = \sigma(z) \in (0, 1)` of class 1,
-    ``y_true`` is 0 or 1, and the gradients are taken with respect to the
-    logit :math:`z`, :math:`\partial L/\partial z = \partial L/\partial p \cdot
-    p(1-p)`, because that is what reaches the network's weights.
-
-    Returns ``(grid, losses, grads)``: an array and two name -> array dicts.
-
-    >>> grid, L, G = loss_curves(0.0, points=5)
-    >>> [float(v[0]) for v in (grid, L["absolute |y − ŷ|"], G["absolute |y − ŷ|"])]
-    [-3.0, 3.0, -1.0]
-    """
-    table, chain = _loss_table(task)
-    if task == "classification":
-        if y_true not in (0.0, 1.0):
-            raise ValueError(f"loss_curves: classification needs y_true 0 or 1, got {y_true!r}")
-        grid = np.linspace(0.005, 0.995, points)
-    else:
-        grid = np.linspace(lo, hi, points)
-    targets = np.full_like(grid, float(y_true))
-    curves, grads = {}, {}
-    for name, (loss, loss_grad) in table.items():
-        curves[name] = np.array([loss(float(y_true), float(p)) for p in grid])
-        # The mean over n points divides each per-sample gradient by n.
-        grads[name] = grid.size * loss_grad(targets, grid) * chain(grid)
-    return grid, curves, grads
-
-
-def _loss_values_at(y_true, y_pred, task):
-    """Exact (loss, gradient) of every loss at one prediction."""
-    table, chain = _loss_table(task)
-    return {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred) * chain(y_pred)) for name, (loss, loss_grad) in table.items()}
+# A slider asks for the same curves again and again. Only this module sees
+# the cached arrays, and it never modifies them.
+_cached_curves = functools.lru_cache(maxsize=32)(loss_sweep.curves)
 
 
 def _loss_title(y_true, y_pred, task):
@@ -217,15 +153,16 @@ def _loss_title(y_true, y_pred, task):
 
 def loss_explorer_figure(y_true=1.0, y_pred=0.0, task="regression"):
     r"""Every loss and its gradient against the prediction, with the current
-    prediction marked (exact values from :mod:`bpcore.losses`).
+    prediction marked (the numbers are :func:`bpcore.loss_sweep.curves` and
+    :func:`bpcore.loss_sweep.values_at`).
 
     >>> fig = loss_explorer_figure(y_true=1, y_pred=0.3, task="classification")
     >>> fig.axes[1].get_ylabel()
     '∂L/∂z'
     """
     y_true, y_pred = float(y_true), float(y_pred)
-    grid, curves, grads = loss_curves(y_true, task)
-    common = dict(y_true=y_true, y_pred=y_pred, at=_loss_values_at(y_true, y_pred, task),
+    grid, curves, grads = _cached_curves(y_true, task)
+    common = dict(y_true=y_true, y_pred=y_pred, at=loss_sweep.values_at(y_true, y_pred, task),
                   title=_loss_title(y_true, y_pred, task), figsize=(7.4, 3.0), margins=_TWO_PANELS)
     if task == "regression":
         return plots.plot_losses_vs_prediction(
@@ -238,7 +175,7 @@ def loss_explorer_figure(y_true=1.0, y_pred=0.0, task="regression"):
 
 def _move_loss_prediction(fig, y_true, y_pred, task):
     y_true, y_pred = float(y_true), float(y_pred)
-    return plots.move_prediction(fig, y_pred, _loss_values_at(y_true, y_pred, task), _loss_title(y_true, y_pred, task))
+    return plots.move_prediction(fig, y_pred, loss_sweep.values_at(y_true, y_pred, task), _loss_title(y_true, y_pred, task))
 
 
 def loss_explorer(task="regression", y_true=None, y_pred=None):
@@ -304,76 +241,15 @@ NEURON_POSITIONS = {
 NEURON_EDGES = [("W", "u"), ("x", "u"), ("u", "yhat"), ("b", "yhat"), ("yhat", "r"), ("y", "r"), ("r", "L")]
 
 
-def neuron_pass_steps(W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
-    r"""Every intermediate value of one training step of
-    :math:`\hat y = W x + b`, :math:`L = \tfrac12 (y - \hat y)^2`, as a list
-    of stages (dicts for :func:`bpcore.plots.plot_computation_graph`).
-
-    Forward: :math:`u = Wx`, :math:`\hat y = u + b`, :math:`r = y - \hat y`,
-    :math:`L = \tfrac12 r^2`. Backward (chain rule, right to left):
-    :math:`\partial L/\partial r = r`, :math:`\partial L/\partial \hat y = -r`,
-    :math:`\partial L/\partial u = \partial L/\partial b = \partial L/\partial
-    \hat y`, :math:`\partial L/\partial W = \partial L/\partial u \cdot x`.
-    Update: :math:`W \leftarrow W - \eta\,\partial L/\partial W`, same for b.
-
-    >>> stages = neuron_pass_steps()
-    >>> len(stages), stages[-1]["values"]["W_new"], stages[-1]["values"]["dL_dW"]
-    (10, 2.15, -1.5)
-    """
-    u = W * x
-    yhat = u + b
-    r = y - yhat
-    L = losses.half_mse(y, yhat)
-    dL_dyhat = losses.half_mse_grad(y, yhat)
-    dL_dr = -dL_dyhat  # r = y - yhat, so d yhat / d r = -1
-    dL_du = dL_dyhat * 1.0
-    dL_db = dL_dyhat * 1.0
-    dL_dW = dL_du * x
-    W_new, b_new = optim.SGD(lr).step([W, b], [dL_dW, dL_db])
-    values = dict(W=W, b=b, x=x, y=y, u=u, yhat=yhat, r=r, L=L, dL_dr=dL_dr, dL_dyhat=dL_dyhat,
-                  dL_du=dL_du, dL_db=dL_db, dL_dW=dL_dW, W_new=W_new, b_new=b_new, lr=lr)
-
-    def g(v):
-        return f"{v:.4g}"
-
-    forward = [
-        ("Given: weight, input, bias and target.", {"W": f"W = {g(W)}", "x": f"x = {g(x)}", "b": f"b = {g(b)}", "y": f"y = {g(y)}"}, {"W", "x", "b", "y"}),
-        ("Forward: multiply, u = W·x.", {"u": f"u = W·x = {g(u)}"}, {"u"}),
-        ("Forward: add the bias, ŷ = u + b.", {"yhat": f"ŷ = u + b = {g(yhat)}"}, {"yhat"}),
-        ("Forward: the residual, r = y − ŷ (signed, not yet a loss).", {"r": f"r = y − ŷ = {g(r)}"}, {"r"}),
-        ("Forward: the loss, L = ½ r².", {"L": f"L = ½r² = {g(L)}"}, {"L"}),
-    ]
-    backward = [
-        ("Backward: ∂L/∂r = r (the ½ cancels the 2).", {"r": f"∂L/∂r = {g(dL_dr)}"}, {"r"}, [("r", "L")]),
-        ("Backward: ∂L/∂ŷ = ∂L/∂r · ∂r/∂ŷ = ∂L/∂r · (−1).", {"yhat": f"∂L/∂ŷ = {g(dL_dyhat)}"}, {"yhat"}, [("yhat", "r")]),
-        ("Backward: an add passes the gradient on: ∂L/∂u = ∂L/∂b = ∂L/∂ŷ.", {"u": f"∂L/∂u = {g(dL_du)}", "b": f"∂L/∂b = {g(dL_db)}"}, {"u", "b"}, [("u", "yhat"), ("b", "yhat")]),
-        ("Backward: a multiply scales by the other input: ∂L/∂W = ∂L/∂u · x.", {"W": f"∂L/∂W = {g(dL_dW)}"}, {"W"}, [("W", "u")]),
-    ]
-    stages, labels, grads = [], {"u": "×", "yhat": "+", "r": "−", "L": "½(·)²"}, {}
-    for note, new_labels, highlight in forward:
-        labels = {**labels, **new_labels}
-        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=[], values=values))
-    for note, new_grads, highlight, edges in backward:
-        grads = {**grads, **new_grads}
-        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=edges, values=values))
-    update = {
-        "W": f"W = {g(W)} → {g(W_new)}",
-        "b": f"b = {g(b)} → {g(b_new)}",
-    }
-    stages.append(dict(note=f"Update (η = {g(lr)}): W ← W − η·∂L/∂W, b ← b − η·∂L/∂b.", labels={**labels, **update},
-                       grads=grads, highlight={"W", "b"}, backward_edges=[], values=values))
-    return stages
-
-
 def neuron_pass_figure(step=0, W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
     r"""The neuron's computational graph after ``step`` stages of
-    :func:`neuron_pass_steps`.
+    :func:`bpcore.neuron.pass_steps`.
 
     >>> fig = neuron_pass_figure(step=9)
     >>> any("2.15" in t.get_text() for t in fig.axes[0].texts)
     True
     """
-    stages = neuron_pass_steps(W=W, b=b, x=x, y=y, lr=lr)
+    stages = neuron.pass_steps(W=W, b=b, x=x, y=y, lr=lr)
     if not 0 <= int(step) < len(stages):
         raise ValueError(f"neuron_pass_figure: step must be in 0..{len(stages) - 1}, got {step!r}")
     stage = stages[int(step)]
@@ -387,7 +263,7 @@ def neuron_pass_figure(step=0, W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
 def neuron_pass_stepper(W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
     r"""Step through one forward and backward pass of the single neuron,
     one intermediate value at a time."""
-    stages = neuron_pass_steps(W=W, b=b, x=x, y=y, lr=lr)
+    stages = neuron.pass_steps(W=W, b=b, x=x, y=y, lr=lr)
     last = len(stages) - 1
     controls = {"step": ipywidgets.IntSlider(value=0, min=0, max=last, step=1, description="step", **_slider_style())}
     figure = functools.partial(neuron_pass_figure, W=W, b=b, x=x, y=y, lr=lr)
@@ -404,40 +280,15 @@ def neuron_pass_stepper(W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
 
 # -- chapter 5: learning rate and epochs -----------------------------------------
 
-def neuron_descent(lr, epochs, W0=2.0, b0=-0.5, x=1.0, y=3.0):
-    r"""Full-batch gradient descent (:class:`bpcore.optim.SGD`) on
-    :math:`L(W, b) = \tfrac12 (y - Wx - b)^2`.
-
-    Returns ``(path, loss)``: the parameters :math:`(W_k, b_k)` for
-    :math:`k = 0..\text{epochs}` as an ``(epochs + 1, 2)`` array and the loss
-    at each.
-
-    >>> path, loss = neuron_descent(0.1, 1)
-    >>> path[1].tolist(), [round(float(v), 6) for v in loss]
-    ([2.15, -0.35], [1.125, 0.72])
-    """
-    sgd = optim.SGD(lr)
-    path, loss = [[float(W0), float(b0)]], []
-    for epoch in range(int(epochs) + 1):
-        W, b = path[-1]
-        yhat = W * x + b
-        loss.append(losses.half_mse(y, yhat))
-        if epoch == int(epochs):
-            break
-        dL_dyhat = losses.half_mse_grad(y, yhat)
-        path.append(sgd.step(path[-1], [dL_dyhat * x, dL_dyhat]))
-    return np.array(path, dtype=float), np.array(loss, dtype=float)
+# The window of (W, b) the explorer shows: the worked example's start (2, -0.5),
+# its line of minima W + b = 3 (x = 1, y = 3) and room for a diverging run.
+_W_WINDOW = np.linspace(0.0, 4.5, 61)
+_B_WINDOW = np.linspace(-2.0, 2.5, 61)
 
 
 @functools.lru_cache(maxsize=8)
-def _neuron_loss_grid(x, y, points=61):
-    W = np.linspace(0.0, 4.5, points)
-    b = np.linspace(-2.0, 2.5, points)
-    WW, BB = np.meshgrid(W, b)
-    # L(W, b) for every grid point at once: the same half squared error as
-    # losses.half_mse, vectorised over the grid instead of the data.
-    LL = 0.5 * (y - (WW * x + BB)) ** 2
-    return WW, BB, LL
+def _contours(x, y):
+    return neuron.loss_grid(_W_WINDOW, _B_WINDOW, x=x, y=y)
 
 
 def _descent_titles(lr, epochs, loss):
@@ -460,9 +311,9 @@ def learning_rate_figure(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     >>> len(fig.axes), fig.axes[1].get_title()
     (2, 'after 10 epochs: diverging')
     """
-    path, loss = neuron_descent(lr, epochs, W0=W0, b0=b0, x=x, y=y)
+    path, loss = neuron.descend(lr, epochs, W0=W0, b0=b0, x=x, y=y)
     fig, (left, right) = plots.new_figure(1, 2, figsize=(7.4, 3.0), margins=_TWO_PANELS)
-    WW, BB, LL = _neuron_loss_grid(float(x), float(y))
+    WW, BB, LL = _contours(float(x), float(y))
     plots.plot_trajectory_2d(WW, BB, LL + 1e-3, path, ax=left, levels=14, log=True, colorbar=False, xlabel="W", ylabel="b")
     plots.plot_loss_curve(loss, ax=right, logy=True, ylim=(1e-10, 1e6), ylabel="loss L (log scale)")
     right.set_xlim(-0.5, int(epochs) + 0.5)
@@ -474,7 +325,7 @@ def learning_rate_figure(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
 
 def _move_descent(fig, lr, epochs, W0, b0, x, y):
     left, right = fig.axes
-    path, loss = neuron_descent(lr, epochs, W0=W0, b0=b0, x=x, y=y)
+    path, loss = neuron.descend(lr, epochs, W0=W0, b0=b0, x=x, y=y)
     left_title, right_title = _descent_titles(lr, epochs, loss)
     left.title.set_text(left_title)
     right.title.set_text(right_title)

@@ -1,5 +1,7 @@
-"""bpcore.widgets: the numbers the explorers show, the three-way display
-bundle (live widget / scrubber / PNG), and that redraws do not leak."""
+"""bpcore.widgets: the three-way display bundle (live widget / scrubber /
+PNG), that the figures draw the numbers of bpcore.neuron and
+bpcore.loss_sweep (tested in test_neuron.py and test_loss_sweep.py), and that
+redraws do not leak."""
 
 import gc
 import json
@@ -93,63 +95,29 @@ def test_scrubber_starts_at_the_widget_default(explorers):
     assert labels[int(slider["value"])] == "η = 0.1"
 
 
-def test_neuron_pass_reproduces_the_worked_example():
-    values = widgets.neuron_pass_steps()[-1]["values"]
-    assert values["yhat"] == 1.5 and values["L"] == 1.125
-    assert values["dL_dW"] == -1.5 and values["dL_db"] == -1.5
-    assert values["W_new"] == pytest.approx(2.15) and values["b_new"] == pytest.approx(-0.35)
-
-
-def test_neuron_gradient_agrees_with_autodiff():
-    values = widgets.neuron_pass_steps(W=0.7, b=0.2, x=-1.3, y=0.4)[-1]["values"]
-    dW = bp.grad(lambda W: bp.losses.half_mse(np.array(0.4), W * -1.3 + 0.2))(np.array(0.7))
-    assert values["dL_dW"] == pytest.approx(float(dW), rel=1e-12)
-
-
-def test_neuron_pass_stages_reveal_values_one_at_a_time():
-    stages = widgets.neuron_pass_steps()
-    revealed = [len(s["labels"]) + len(s["grads"]) for s in stages]
-    assert revealed == sorted(revealed)
+def test_neuron_pass_figure_shows_the_stages_of_bpcore_neuron():
+    """The figure only draws bp.neuron.pass_steps (whose numbers test_neuron.py checks)."""
+    last = bp.neuron.pass_steps()[-1]
+    texts = [t.get_text() for t in widgets.neuron_pass_figure(step=9).axes[0].texts]
+    assert last["labels"]["W"] in texts and last["grads"]["W"] in texts
     with pytest.raises(ValueError, match="step must be in 0..9"):
         widgets.neuron_pass_figure(step=10)
 
 
-@pytest.mark.parametrize("lr, behaviour", [(0.05, "slow"), (0.5, "one step"), (0.9, "converges"), (1.0, "oscillates"), (1.05, "diverges")])
-def test_learning_rate_regimes_match_the_stability_bound(lr, behaviour):
-    _, loss = widgets.neuron_descent(lr, 20)
-    factor = (1 - 2 * lr) ** 2  # the residual is multiplied by 1 - 2*lr per step (x = 1)
-    assert loss[1:] == pytest.approx(loss[:-1] * factor, rel=1e-9, abs=1e-300)
-    if behaviour == "slow":
-        assert 0.01 < loss[-1] < loss[0]
-    elif behaviour == "one step":
-        assert loss[1] == pytest.approx(0.0, abs=1e-24)
-    elif behaviour == "converges":
-        assert loss[-1] < 1e-3 * loss[0]
-    elif behaviour == "oscillates":
-        assert loss[-1] == pytest.approx(loss[0])
-    else:
-        assert loss[-1] > loss[0]
+def test_learning_rate_figure_draws_the_descent_of_bpcore_neuron():
+    path, loss = bp.neuron.descend(0.3, 5)
+    left, right = widgets.learning_rate_figure(lr=0.3, epochs=5).axes
+    assert any(np.array_equal(np.column_stack(line.get_data()), path) for line in left.get_lines())
+    assert any(np.allclose(line.get_ydata(), loss) for line in right.get_lines())
 
 
-def test_loss_curves_gradients_match_finite_differences_of_the_losses():
-    grid, curves, grads = widgets.loss_curves(0.5, "regression", points=241)
-    for name in curves:
-        numeric = np.gradient(curves[name], grid)
-        smooth = np.abs(grid - 0.5) > 0.1  # away from MAE's kink
-        # central differences are O(h) off where Huber's curvature jumps
-        assert np.allclose(numeric[smooth][1:-1], grads[name][smooth][1:-1], atol=1e-2), name
-
-
-def test_classification_gradient_through_the_sigmoid():
-    grid, _, grads = widgets.loss_curves(1.0, "classification")
-    assert np.allclose(grads["cross-entropy"], grid - 1.0)  # dBCE/dz = p - y
-    assert np.allclose(grads["squared error on $p$"], 2 * (grid - 1.0) * grid * (1 - grid))
-
-
-@pytest.mark.parametrize("kw, message", [({"task": "ranking"}, "task must be"), ({"y_true": 0.5, "task": "classification"}, "y_true 0 or 1")])
-def test_loss_curves_reject_bad_arguments(kw, message):
-    with pytest.raises(ValueError, match=message):
-        widgets.loss_curves(kw.pop("y_true", 0.0), **kw)
+def test_loss_explorer_marks_the_exact_values_of_bpcore_loss_sweep():
+    at = bp.loss_sweep.values_at(1.0, 0.3, "classification")
+    fig = widgets.loss_explorer_figure(1.0, 0.3, "classification")
+    marked = {(float(x), float(y)) for ax in fig.axes for line in ax.get_lines() for x, y in zip(line.get_xdata(), line.get_ydata())}
+    for loss_value, grad_value in at.values():
+        assert any(x == 0.3 and y == pytest.approx(loss_value) for x, y in marked)
+        assert any(x == 0.3 and y == pytest.approx(grad_value) for x, y in marked)
 
 
 @pytest.mark.parametrize("name, control, value, figure", [

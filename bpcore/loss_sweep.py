@@ -1,0 +1,140 @@
+r"""Losses and their gradients for one target, swept over the prediction
+(the data behind chapter 1's loss explorer).
+
+For a fixed target :math:`y`, each loss is evaluated as a function of a
+single prediction:
+
+* ``task="regression"``: the prediction is :math:`\hat y` and the gradient
+  is :math:`\partial L/\partial \hat y`, for the losses in
+  :data:`REGRESSION_LOSSES`;
+* ``task="classification"``: the prediction is the probability
+  :math:`p = \sigma(z)` of class 1, :math:`y \in \{0, 1\}`, and the gradient
+  is taken with respect to the logit :math:`z`,
+
+  .. math:: \frac{\partial L}{\partial z} = \frac{\partial L}{\partial p}\,\frac{dp}{dz},
+            \qquad \frac{dp}{dz} = \sigma'(z) = p\,(1 - p),
+
+  because that is what reaches the network's weights (the losses are in
+  :data:`CLASSIFICATION_LOSSES`).
+
+Every value comes from :mod:`bpcore.losses`; :math:`\sigma'` comes from
+:mod:`bpcore.autodiff` (the derivative its ``sigmoid`` node uses), so no
+formula is written here a second time.
+
+>>> loss, grad = values_at(1.0, 0.5, "classification")["cross-entropy"]
+>>> round(loss, 6), grad            # -ln 0.5 and p - y
+(0.693147, -0.5)
+"""
+
+import numbers
+
+import numpy as np
+
+from . import losses
+from .autodiff import grad, sigmoid
+
+__all__ = ["REGRESSION_LOSSES", "CLASSIFICATION_LOSSES", "curves", "values_at"]
+
+#: Name -> ``(loss, loss_grad)`` of the regression losses compared in chapter 1.
+#: The names are plain text (no mathtext): a widget redraws them on every move.
+REGRESSION_LOSSES = {
+    "squared (y − ŷ)²": (losses.mse, losses.mse_grad),
+    "half squared ½(y − ŷ)²": (losses.half_mse, losses.half_mse_grad),
+    "absolute |y − ŷ|": (losses.mae, losses.mae_grad),
+    "Huber (δ = 1)": (losses.huber, losses.huber_grad),
+}
+
+#: Name -> ``(loss, loss_grad)`` of the classification losses, as functions of
+#: the probability :math:`p` of class 1.
+CLASSIFICATION_LOSSES = {
+    "cross-entropy": (losses.binary_cross_entropy, losses.binary_cross_entropy_grad),
+    "squared error on $p$": (losses.mse, losses.mse_grad),
+}
+
+
+def _sigmoid_slope(p):
+    r""":math:`dp/dz` at the logit :math:`z = \ln\frac{p}{1-p}` of each probability ``p``,
+    by autodiff through :func:`bpcore.autodiff.sigmoid`."""
+    z = np.log(p) - np.log1p(-p)   # the logit: sigmoid(z) = p
+    return grad(lambda t: sigmoid(t).sum())(z)
+
+
+def _table(task, caller):
+    """The losses of ``task`` and the factor that turns ∂L/∂(prediction) into the reported gradient."""
+    if task == "regression":
+        return REGRESSION_LOSSES, lambda prediction: 1.0
+    if task == "classification":
+        return CLASSIFICATION_LOSSES, _sigmoid_slope
+    raise ValueError(f"{caller}: task must be 'regression' or 'classification', got {task!r}")
+
+
+def _real(name, value, caller):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise TypeError(f"{caller}: {name} must be a finite real number, got {value!r}")
+    return float(value)
+
+
+def _target(y_true, task, caller):
+    y_true = _real("y_true", y_true, caller)
+    if task == "classification" and y_true not in (0.0, 1.0):
+        raise ValueError(f"{caller}: classification needs y_true 0 or 1, got {y_true!r}")
+    return y_true
+
+
+def curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
+    r"""Each loss :math:`L(y, \cdot)` and its gradient on a grid of predictions.
+
+    Regression: the grid is ``points`` values of :math:`\hat y` from ``lo``
+    to ``hi`` and the gradients are :math:`\partial L/\partial \hat y`.
+    Classification: the grid is :math:`p \in [0.005, 0.995]` (``lo`` and
+    ``hi`` are not used) and the gradients are :math:`\partial L/\partial z`
+    for :math:`p = \sigma(z)`.
+
+    Each value is the loss of one sample, :math:`L(y, \hat y_i)`. The grid is
+    passed to ``loss_grad`` as one batch of :math:`n` samples, whose mean
+    divides every per-sample gradient by :math:`n`; the result is multiplied
+    back by :math:`n`.
+
+    Returns ``(grid, losses, grads)``: the grid and two dicts mapping a loss
+    name (:data:`REGRESSION_LOSSES`, :data:`CLASSIFICATION_LOSSES`) to an
+    array of the grid's shape.
+
+    >>> grid, L, G = curves(0.0, points=5)
+    >>> grid.tolist(), L["absolute |y − ŷ|"].tolist(), G["absolute |y − ŷ|"].tolist()
+    ([-3.0, -1.5, 0.0, 1.5, 3.0], [3.0, 1.5, 0.0, 1.5, 3.0], [-1.0, -1.0, 0.0, 1.0, 1.0])
+    """
+    table, chain = _table(task, "curves")
+    y_true = _target(y_true, task, "curves")
+    if isinstance(points, bool) or not isinstance(points, numbers.Integral) or points < 2:
+        raise ValueError(f"curves: points must be an integer >= 2, got {points!r}")
+    if task == "classification":
+        grid = np.linspace(0.005, 0.995, points)
+    else:
+        lo, hi = _real("lo", lo, "curves"), _real("hi", hi, "curves")
+        if not lo < hi:
+            raise ValueError(f"curves: need lo < hi, got lo={lo!r}, hi={hi!r}")
+        grid = np.linspace(lo, hi, points)
+    targets = np.full_like(grid, y_true)
+    slope = chain(grid)
+    loss_values, grads = {}, {}
+    for name, (loss, loss_grad) in table.items():
+        loss_values[name] = np.array([loss(y_true, float(p)) for p in grid])
+        grads[name] = grid.size * loss_grad(targets, grid) * slope
+    return grid, loss_values, grads
+
+
+def values_at(y_true, y_pred, task="regression"):
+    r"""``{name: (loss, gradient)}`` of every loss at one prediction, with
+    the gradient as in :func:`curves` (:math:`\partial L/\partial \hat y`,
+    or :math:`\partial L/\partial z` for classification).
+
+    >>> values_at(1.0, -1.0)["squared (y − ŷ)²"]
+    (4.0, -4.0)
+    """
+    table, chain = _table(task, "values_at")
+    y_true = _target(y_true, task, "values_at")
+    y_pred = _real("y_pred", y_pred, "values_at")
+    if task == "classification" and not 0.0 < y_pred < 1.0:
+        raise ValueError(f"values_at: a classification prediction is a probability in (0, 1), got {y_pred!r}")
+    slope = chain(y_pred)
+    return {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred) * slope) for name, (loss, loss_grad) in table.items()}

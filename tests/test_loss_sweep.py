@@ -1,0 +1,79 @@
+"""bpcore.loss_sweep: each loss and its gradient against the prediction."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import bpcore as bp
+from bpcore import loss_sweep
+
+
+def test_regression_gradients_match_finite_differences_of_the_losses():
+    grid, curves, grads = loss_sweep.curves(0.5, "regression", points=241)
+    assert set(curves) == set(grads) == set(loss_sweep.REGRESSION_LOSSES)
+    for name in curves:
+        numeric = np.gradient(curves[name], grid)
+        smooth = np.abs(grid - 0.5) > 0.1  # away from MAE's kink
+        # central differences are O(h) off where Huber's curvature jumps
+        assert np.allclose(numeric[smooth][1:-1], grads[name][smooth][1:-1], atol=1e-2), name
+
+
+def test_each_curve_value_is_the_loss_of_one_sample():
+    grid, curves, grads = loss_sweep.curves(1.0, points=7)
+    for name, (loss, loss_grad) in loss_sweep.REGRESSION_LOSSES.items():
+        for i, p in enumerate(grid):
+            assert curves[name][i] == loss(1.0, p)
+            assert grads[name][i] == pytest.approx(loss_grad(1.0, p), rel=1e-14, abs=1e-15)
+
+
+def test_classification_gradient_through_the_sigmoid():
+    grid, _, grads = loss_sweep.curves(1.0, "classification")
+    assert np.allclose(grads["cross-entropy"], grid - 1.0)  # dBCE/dz = p - y
+    assert np.allclose(grads["squared error on $p$"], 2 * (grid - 1.0) * grid * (1 - grid))
+
+
+@pytest.mark.parametrize("y_true", [0.0, 1.0])
+@pytest.mark.parametrize("z", [-4.0, -0.5, 0.0, 2.0])
+def test_classification_gradient_equals_autodiff_through_the_logit(y_true, z):
+    p = float(bp.autodiff.sigmoid(z))
+    at = loss_sweep.values_at(y_true, p, "classification")
+    for name, (loss, _) in loss_sweep.CLASSIFICATION_LOSSES.items():
+        by_autodiff = bp.grad(lambda t: loss(np.array([y_true]), t.sigmoid()))(np.array([z]))[0]
+        assert at[name][0] == pytest.approx(loss(y_true, p), rel=1e-15)
+        assert at[name][1] == pytest.approx(by_autodiff, rel=1e-9, abs=1e-15), name
+
+
+@pytest.mark.parametrize("task, y_true", [("regression", -1.5), ("classification", 0.0)])
+def test_values_at_agrees_with_the_curves_on_the_grid(task, y_true):
+    grid, curves, grads = loss_sweep.curves(y_true, task, points=9)
+    for i, p in enumerate(grid):
+        at = loss_sweep.values_at(y_true, float(p), task)
+        for name in curves:
+            assert at[name] == pytest.approx((curves[name][i], grads[name][i]), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: loss_sweep.curves(0.0, task="ranking"), ValueError, "curves: task must be"),
+    (lambda: loss_sweep.curves(0.5, task="classification"), ValueError, "y_true 0 or 1"),
+    (lambda: loss_sweep.curves(0.0, points=1), ValueError, "points must be an integer >= 2"),
+    (lambda: loss_sweep.curves(0.0, lo=2.0, hi=1.0), ValueError, "need lo < hi"),
+    (lambda: loss_sweep.curves(np.nan), TypeError, "y_true must be a finite real number"),
+    (lambda: loss_sweep.values_at(1.0, 1.0, "classification"), ValueError, r"probability in \(0, 1\)"),
+    (lambda: loss_sweep.values_at(1.0, "0.3"), TypeError, "y_pred must be a finite real number"),
+    (lambda: loss_sweep.values_at(1.0, 0.3, "ranking"), ValueError, "values_at: task must be"),
+])
+def test_bad_input_names_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_importing_the_sweep_needs_neither_matplotlib_nor_ipywidgets():
+    code = (
+        "import sys; from bpcore import loss_sweep; loss_sweep.curves(1.0, 'classification'); "
+        "loss_sweep.values_at(1.0, 0.5); "
+        "loaded = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]; "
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,123 @@
+"""bpcore.neuron: the worked example's single neuron, numbers only."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import bpcore as bp
+from bpcore import neuron
+
+moderate = st.floats(-3.0, 3.0, allow_nan=False)
+
+
+def test_forward_backward_reproduces_the_worked_example():
+    v = neuron.forward_backward()
+    assert v["yhat"] == 1.5 and v["r"] == 1.5 and v["L"] == 1.125
+    assert v["dL_dW"] == -1.5 and v["dL_db"] == -1.5 and v["dL_dr"] == 1.5
+    assert v["W_new"] == pytest.approx(2.15) and v["b_new"] == pytest.approx(-0.35)
+
+
+def test_gradient_agrees_with_autodiff():
+    v = neuron.forward_backward(W=0.7, b=0.2, x=-1.3, y=0.4)
+    dW = bp.grad(lambda W: bp.losses.half_mse(np.array(0.4), W * -1.3 + 0.2))(np.array(0.7))
+    assert v["dL_dW"] == pytest.approx(float(dW), rel=1e-12)
+
+
+@given(W=moderate, b=moderate, x=moderate, y=moderate, lr=st.floats(1e-3, 1.0))
+def test_every_gradient_is_the_chain_rule_of_the_loss(W, b, x, y, lr):
+    v = neuron.forward_backward(W, b, x, y, lr)
+
+    def loss(W_, b_):
+        return bp.losses.half_mse(y, W_ * x + b_)
+
+    assert v["L"] == loss(W, b)
+    assert v["dL_dW"] == pytest.approx(bp.gradcheck.numerical_grad(lambda w: loss(w, b), W), abs=1e-6)
+    assert v["dL_db"] == pytest.approx(bp.gradcheck.numerical_grad(lambda c: loss(W, c), b), abs=1e-6)
+    assert v["dL_dr"] == pytest.approx(v["r"]) and v["dL_dyhat"] == -v["dL_dr"]
+    assert (v["W_new"], v["b_new"]) == (W - lr * v["dL_dW"], b - lr * v["dL_db"])
+
+
+def test_pass_steps_reveal_values_one_at_a_time():
+    stages = neuron.pass_steps()
+    assert len(stages) == 10
+    revealed = [len(s["labels"]) + len(s["grads"]) for s in stages]
+    assert revealed == sorted(revealed)
+    assert all(s["values"] == neuron.forward_backward() for s in stages)
+    assert stages[-1]["labels"]["W"] == "W = 2 → 2.15" and stages[-1]["grads"]["W"] == "∂L/∂W = -1.5"
+
+
+@pytest.mark.parametrize("lr, behaviour", [(0.05, "slow"), (0.5, "one step"), (0.9, "converges"), (1.0, "oscillates"), (1.05, "diverges")])
+def test_learning_rate_regimes_match_the_stability_bound(lr, behaviour):
+    _, loss = neuron.descend(lr, 20)
+    factor = (1 - 2 * lr) ** 2  # the residual is multiplied by 1 - 2*lr per step (x = 1)
+    assert loss[1:] == pytest.approx(loss[:-1] * factor, rel=1e-9, abs=1e-300)
+    if behaviour == "slow":
+        assert 0.01 < loss[-1] < loss[0]
+    elif behaviour == "one step":
+        assert loss[1] == pytest.approx(0.0, abs=1e-24)
+    elif behaviour == "converges":
+        assert loss[-1] < 1e-3 * loss[0]
+    elif behaviour == "oscillates":
+        assert loss[-1] == pytest.approx(loss[0])
+    else:
+        assert loss[-1] > loss[0]
+
+
+@given(lr=st.floats(0.01, 1.2), x=moderate, y=moderate, W0=moderate, b0=moderate)
+def test_descend_repeats_the_single_step(lr, x, y, W0, b0):
+    path, loss = neuron.descend(lr, 3, W0=W0, b0=b0, x=x, y=y)
+    assert path.shape == (4, 2) and loss.shape == (4,)
+    for k in range(3):
+        step = neuron.forward_backward(*path[k], x, y, lr)
+        assert loss[k] == step["L"]
+        assert path[k + 1].tolist() == [step["W_new"], step["b_new"]]
+
+
+def test_descend_diverges_quietly_to_inf():
+    with np.errstate(all="raise"):
+        path, loss = neuron.descend(1.15, 2000)
+    assert np.isinf(loss[-1]) and np.all(np.isfinite(path[:10]))
+
+
+def test_loss_grid_is_the_loss_at_every_point_in_meshgrid_order():
+    W_values, b_values = np.array([0.0, 1.0, 2.5]), np.array([-1.0, 0.5])
+    before = W_values.copy()
+    W, B, L = neuron.loss_grid(W_values, b_values, x=2.0, y=1.0)
+    assert W.shape == B.shape == L.shape == (2, 3)
+    assert np.array_equal(W_values, before)
+    for j, b in enumerate(b_values):
+        for k, w in enumerate(W_values):
+            assert (W[j, k], B[j, k]) == (w, b)
+            assert L[j, k] == pytest.approx(neuron.forward_backward(w, b, 2.0, 1.0)["L"], rel=1e-15)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: neuron.forward_backward(x=np.array([1.0, 2.0])), TypeError, r"x must be a real number.*shape \(2,\)"),
+    (lambda: neuron.forward_backward(W="2"), TypeError, "W must be a real number"),
+    (lambda: neuron.forward_backward(lr=0.0), ValueError, "lr"),
+    (lambda: neuron.descend(0.1, -1), ValueError, "epochs must be a non-negative integer"),
+    (lambda: neuron.descend(0.1, 2.5), ValueError, "epochs must be a non-negative integer"),
+    (lambda: neuron.descend(0.1, 3, y=None), TypeError, "y must be a real number"),
+    (lambda: neuron.loss_grid([[1.0]], [0.0]), ValueError, "w_values must be a non-empty 1-D array"),
+])
+def test_bad_input_names_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_zero_dimensional_arrays_count_as_numbers():
+    assert neuron.forward_backward(W=np.array(2.0))["W_new"] == neuron.forward_backward()["W_new"]
+
+
+def test_importing_the_neuron_needs_neither_matplotlib_nor_ipywidgets():
+    code = (
+        "import sys; from bpcore import neuron; neuron.descend(0.1, 3); neuron.pass_steps(); "
+        "neuron.loss_grid([1.0, 2.0], [0.0]); "
+        "loaded = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]; "
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
