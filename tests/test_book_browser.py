@@ -299,3 +299,35 @@ def test_no_page_loads_from_a_cdn():
                 continue  # <link rel="canonical"> and the like load nothing
             offenders.setdefault(str(html.relative_to(SITE)), []).append(match.group(2))
     assert not offenders, f"pages that load assets from other hosts: {offenders}"
+
+
+CHAPTER_PAGES = [p for p in PAGES if source_of(p).suffix == ".ipynb"]
+
+
+@pytest.mark.parametrize("page_name", CHAPTER_PAGES)
+def test_solutions_are_gated(browser, server, page_name):
+    """Every solution starts folded away and opens when the reader asks for it."""
+    context, page, log = open_page(browser, server, page_name)
+    try:
+        solutions = page.locator("div.solution.dropdown")
+        exercises = page.locator("div.exercise")
+        assert exercises.count() >= 3, f"{page_name}: only {exercises.count()} exercises"
+        assert solutions.count() > 0, f"{page_name}: no gated solutions"
+        solution_cells = page.locator("div.tag_solution").count()
+        gated_cells = page.locator("div.solution div.tag_solution").count()
+        assert solution_cells == gated_cells, (
+            f"{page_name}: {solution_cells - gated_cells} cells tagged `solution` "
+            "stand outside a gated solution"
+        )
+        for i in range(solutions.count()):
+            solution = solutions.nth(i)
+            body = solution.locator(":scope > :not(.admonition-title)")
+            assert body.count() > 0, f"solution {i} is empty"
+            assert not any(body.nth(k).is_visible() for k in range(body.count())), (
+                f"{page_name}: solution {i} is visible before the reader opens it"
+            )
+            solution.locator(".admonition-title").click()
+            body.first.wait_for(state="visible", timeout=5000)
+        assert not log.problems, "\n".join(log.problems)
+    finally:
+        context.close()
