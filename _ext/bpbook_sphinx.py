@@ -42,7 +42,9 @@ def _drop_unused_widget_manager(app: Sphinx, pagename, templatename, context, do
     body = context.get("body", "")
     if WIDGET_VIEW in body:
         return
-    widget_js = set(app.config.nb_ipywidgets_js)
+    # Sphinx stores static-relative script paths with a "_static/" prefix.
+    widget_js = {f"_static/{path}" for path in app.config.nb_ipywidgets_js}
+    widget_js |= set(app.config.nb_ipywidgets_js)
     scripts = context.get("script_files", [])
     scripts[:] = [
         s

@@ -8,41 +8,23 @@ internal link resolves, math typeset where the page has math, and widgets
 rendered where its notebook has them -- a bpcore scrubber must really change
 its image when its slider moves.
 
-Chromium comes from Debian's ``chromium`` package; no browser is downloaded.
-Without it the tests skip loudly, and with BPBOOK_REQUIRE_BROWSER=1 (set by
-.ci/run) they fail instead.
+The browser plumbing (server, Chromium, page log) is in browser_support.py.
 """
 
 import functools
-import http.server
 import json
-import os
 import re
-import shutil
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 import yaml
+from browser_support import PageLog, chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-CHROMIUM = os.environ.get("BPBOOK_CHROMIUM", "/usr/bin/chromium")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-# Flags for a root, offline, headless Chromium: without the background
-# networking ones it keeps trying to reach Google's hosts and logs failures.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def toc_pages():
@@ -136,69 +118,17 @@ def test_internal_links_resolve(page):
 # -------------------------------------------------------------- in the browser
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     require_site()
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        reason = (
-            f"BROWSER TESTS NOT RUN: no Chromium at {CHROMIUM}. "
-            "Install Debian's package: apt-get install -y chromium"
-        )
-        if os.environ.get("BPBOOK_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-
-
-class PageLog:
-    """Everything that went wrong while a page loaded."""
-
-    def __init__(self, page, base):
-        self.problems = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("requestfailed", self._failed)
-        page.on("response", self._response)
-        page.route("**/*", functools.partial(self._route, base))
-
-    def _console(self, message):
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text}")
-
-    def _failed(self, request):
-        self.problems.append(f"request failed: {request.url} ({request.failure})")
-
-    def _response(self, response):
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def _route(self, base, route):
-        url = route.request.url
-        if url.startswith(base) or url.startswith("data:") or url.startswith("blob:"):
-            route.continue_()
-        else:
-            self.problems.append(f"non-local request blocked: {url}")
-            route.abort()
 
 
 def open_page(browser, server, page_name):

@@ -33,6 +33,11 @@
   };
   var config = (window.MathJax = window.MathJax || {});
   config.Hub = hub;
+  // Widget labels write inline math as $...$, as Jupyter does; MathJax 3
+  // only knows \(...\) unless told (code blocks are never scanned).
+  config.tex = config.tex || {};
+  config.tex.inlineMath = [["$", "$"], ["\\(", "\\)"]];
+  config.tex.processEscapes = true;
   var startup = (config.startup = config.startup || {});
   var ready = startup.ready;
   startup.ready = function () {
