@@ -55,10 +55,7 @@ serve:
 # Re-run every chapter from a fresh kernel, top to bottom, and store the
 # outputs (and widget state) in the notebooks. Commit the result.
 notebooks: setup
-	@for nb in $(CHAPTERS); do \
-		echo "executing $$nb"; \
-		$(BIN)/jupyter execute --inplace --timeout=300 "$$nb" || exit 1; \
-	done
+	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
 
 # ---- tests ------------------------------------------------------------------
 

@@ -41,8 +41,12 @@ __all__ = ["Tensor", "grad", "exp", "log", "tanh", "sigmoid", "relu", "logsumexp
 
 
 def _as_float_array(x, name):
-    """``x`` as a float64 ndarray; a clear TypeError for non-numeric input."""
-    arr = np.asarray(x)
+    """``x`` as a float64 ndarray; a clear error for ragged or non-numeric input."""
+    try:
+        arr = np.asarray(x)
+    except ValueError:  # numpy's own message ("inhomogeneous shape ...") hides the cause
+        raise ValueError(f"{name} is ragged: nested lists of unequal lengths do not "
+                         f"form an array") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be numeric, got {type(x).__name__} (dtype {arr.dtype})")
     return arr.astype(np.float64, copy=False)
@@ -154,6 +158,10 @@ class Tensor:
             if self._data.size != 1:
                 raise ValueError(f"backward() needs a scalar or an explicit gradient; shape is {self.shape}")
             gradient = np.ones_like(self._data)
+        gradient = _as_float_array(gradient, "gradient")
+        if gradient.shape != self.shape:  # never broadcast the seed silently
+            raise ValueError(f"backward(gradient): gradient has shape {gradient.shape} "
+                             f"but the tensor has shape {self.shape}; they must match")
         order, seen, stack = [], set(), [(self, False)]
         while stack:  # iterative depth-first search: no recursion limit
             node, children_done = stack.pop()
@@ -168,7 +176,7 @@ class Tensor:
         for node in order:
             if node._prev:  # intermediate results start fresh every call
                 node._grad = None
-        self._accumulate(_as_float_array(gradient, "gradient"))
+        self._accumulate(gradient)
         for node in reversed(order):
             if node._backward is not None and node._grad is not None:
                 node._backward(node._grad)

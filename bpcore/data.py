@@ -31,6 +31,17 @@ def _scale(value, name):
     return float(value)
 
 
+def _interval(value, name):
+    """``(low, high)`` as two finite floats with ``low < high``."""
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        low = high = None
+    if low is None or not -np.inf < low < high < np.inf:
+        raise ValueError(f"{name} must be (low, high) with finite low < high, got {value!r}")
+    return low, high
+
+
 def _split(n, k):
     """Class sizes that add up to ``n``, as equal as possible."""
     return [n // k + (1 if c < n % k else 0) for c in range(k)]
@@ -56,9 +67,7 @@ def linear(n=50, w=2.0, b=-0.5, noise=0.1, seed=0, x_range=(-1.0, 1.0)):
     """
     n = _count(n, "n")
     noise = _scale(noise, "noise")
-    lo, hi = map(float, x_range)
-    if not lo < hi:
-        raise ValueError(f"x_range must be (low, high) with low < high, got {x_range!r}")
+    lo, hi = _interval(x_range, "x_range")
     w_arr = np.asarray(w, dtype=np.float64)
     if w_arr.ndim > 1:
         raise ValueError(f"w must be a number or a 1-D array, got shape {w_arr.shape}")
@@ -82,10 +91,11 @@ def blobs(n=300, centers=3, std=1.0, seed=0, box=(-5.0, 5.0)):
     """
     n = _count(n, "n")
     std = _scale(std, "std")
+    low, high = _interval(box, "box")
     rng = np.random.default_rng(seed)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
         k = _count(centers, "centers")
-        means = rng.uniform(box[0], box[1], size=(k, 2))
+        means = rng.uniform(low, high, size=(k, 2))
     else:
         means = np.asarray(centers, dtype=np.float64)
         if means.ndim != 2 or len(means) == 0:
@@ -137,6 +147,8 @@ def spirals(n=300, k=3, noise=0.1, seed=0, turns=1.0):
     n = _count(n, "n")
     k = _count(k, "k")
     noise = _scale(noise, "noise")
+    if isinstance(turns, bool) or not isinstance(turns, numbers.Real) or not np.isfinite(turns):
+        raise ValueError(f"turns must be a finite real number, got {turns!r}")
     rng = np.random.default_rng(seed)
     sizes = _split(n, k)
     labels = np.repeat(np.arange(k), sizes)

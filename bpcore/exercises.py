@@ -37,12 +37,13 @@ __all__ = [
 ]
 
 _RTOL, _ATOL = 1e-6, 1e-9
+_SHOWN_ENTRIES = 8   # arrays up to this size are printed in full in messages
 
 
 def _short(value, limit=60):
     """A compact, readable repr of an argument or result for messages."""
     try:
-        if isinstance(value, np.ndarray) and value.size > 8:
+        if isinstance(value, np.ndarray) and value.size > _SHOWN_ENTRIES:
             text = f"<array of shape {value.shape}>"
         elif isinstance(value, np.ndarray):
             text = " ".join(np.array2string(value, precision=4, separator=", ").split())
@@ -98,7 +99,12 @@ def _compare(got, expected, rtol, atol, verb="returned"):
     want = expected if expected.shape else float(expected)
     if not np.all(np.isfinite(numbers_got)):
         return f"{verb} {_short(shown)}, which is not finite (expected {_short(want)})"
-    if not np.allclose(numbers_got, expected, rtol=rtol, atol=atol):
+    close = np.isclose(numbers_got, expected, rtol=rtol, atol=atol)
+    if not np.all(close):
+        if numbers_got.size > _SHOWN_ENTRIES:   # too big to print: point at the first wrong entry
+            index = tuple(int(i) for i in np.argwhere(~close)[0])
+            return (f"{verb} an array of shape {numbers_got.shape} whose entry {index} is "
+                    f"{_short(float(numbers_got[index]))}, expected {_short(float(expected[index]))}")
         return f"{verb} {_short(shown)}, expected {_short(want)}"
     return None
 
@@ -217,7 +223,7 @@ def check_log_softmax(candidate, name="my_log_softmax"):
     1000 where the naïve formula overflows.
 
     >>> check_log_softmax(lambda z: np.log(np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)))
-    ✗ my_log_softmax([1000., 1001., 1002.]) returned [nan, nan, nan], which is not finite (expected [-2.4076, -1.4076, -0.4076]). Hint: Subtract the largest logit first: log softmax(z) = (z - m) - log(sum(exp(z - m))) with m = max(z).
+    ✗ my_log_softmax([1000., 1001., 1002.]) returned [nan, nan, nan], which is not finite (expected [-2.4076, -1.4076, -0.4076]). Hint: Work along the last axis (axis=-1, keepdims=True) and subtract the largest logit first: log softmax(z) = (z - m) - log(sum(exp(z - m))) with m = max(z).
     False
     """
     rng = np.random.default_rng(1)
@@ -229,7 +235,7 @@ def check_log_softmax(candidate, name="my_log_softmax"):
         ((np.array([[800.0, -800.0], [0.0, 0.0]]),), {}),
     ]
     return check_function(candidate, losses.log_softmax, cases, name=name,
-                          hint="Subtract the largest logit first: log softmax(z) = (z - m) - log(sum(exp(z - m))) with m = max(z).")
+                          hint="Work along the last axis (axis=-1, keepdims=True) and subtract the largest logit first: log softmax(z) = (z - m) - log(sum(exp(z - m))) with m = max(z).")
 
 
 # -- chapter 5 -------------------------------------------------------------------

@@ -278,7 +278,8 @@ def cross_entropy(y_true, p):
     p, values = _prediction(p, "p")
     Y = _class_targets(y_true, values, "p")
     check_in_unit_interval(values, "p")
-    return _loss(-(Y * log(p.clip(EPS, 1.0))).sum(axis=1).mean())
+    # 0.0 - x rather than -x: a perfect prediction gives 0.0, not -0.0
+    return _loss(0.0 - (Y * log(p.clip(EPS, 1.0))).sum(axis=1).mean())
 
 
 def cross_entropy_grad(y_true, p):
@@ -328,7 +329,8 @@ def softmax_cross_entropy(y_true, logits):
     """
     z, values = _prediction(logits, "logits")
     Y = _class_targets(y_true, values, "logits")
-    return _loss(-(Y * log_softmax(z, axis=1)).sum(axis=1).mean())
+    # 0.0 - x rather than -x: a perfect prediction gives 0.0, not -0.0
+    return _loss(0.0 - (Y * log_softmax(z, axis=1)).sum(axis=1).mean())
 
 
 def softmax_cross_entropy_grad(y_true, logits):

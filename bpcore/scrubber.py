@@ -34,6 +34,7 @@ import base64
 import hashlib
 import html
 import json
+import numbers
 
 from . import plots
 
@@ -75,7 +76,7 @@ def scrubber_html(frames, labels, *, caption, param_label, alts=None, initial=0,
     image's display width.
 
     Raises ``ValueError`` if the lists differ in length or are empty, or if
-    ``initial`` is out of range.
+    ``initial`` is not an integer frame index.
 
     >>> html = scrubber_html([b"a", b"b", b"c"], ["x=1", "x=2", "x=3"], caption="c", param_label="x", initial=1)
     >>> 'value="1"' in html and 'aria-valuetext="x=2"' in html
@@ -92,8 +93,8 @@ def scrubber_html(frames, labels, *, caption, param_label, alts=None, initial=0,
     alts = [str(alt) for alt in alts]
     if len(alts) != n:
         raise ValueError(f"scrubber_html: {n} frames but {len(alts)} alt texts")
-    if not 0 <= int(initial) < n:
-        raise ValueError(f"scrubber_html: initial={initial} is not a frame index in [0, {n - 1}]")
+    if isinstance(initial, bool) or not isinstance(initial, numbers.Integral) or not 0 <= initial < n:
+        raise ValueError(f"scrubber_html: initial={initial!r} is not a frame index, an integer in [0, {n - 1}]")
     initial = int(initial)
     # Full data URIs, so a sanitiser that masks image payloads finds them all.
     encoded = ["data:image/png;base64," + base64.b64encode(bytes(frame)).decode("ascii") for frame in frames]

@@ -24,18 +24,26 @@ array([  1., 100.])
 """
 
 import math
+import numbers
 
 import numpy as np
 
 __all__ = ["Surface", "Quadratic", "Rosenbrock", "DoubleWell"]
 
 
-def _points(xy):
+def _points(xy, name="xy"):
     """``xy`` as a float64 array whose last axis has length 2."""
     points = np.asarray(xy, dtype=np.float64)
     if points.ndim == 0 or points.shape[-1] != 2:
-        raise ValueError(f"xy must have shape (2,) or (..., 2), got shape {points.shape}")
+        raise ValueError(f"{name} must have shape (2,) or (..., 2), got shape {points.shape}")
     return points
+
+
+def _number(name, value):
+    """``value`` as a finite float, or a ValueError that names the argument."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    return float(value)
 
 
 class Surface:
@@ -109,10 +117,12 @@ class Quadratic(Surface):
 
     def __init__(self, condition=10.0, angle=0.0, scale=1.0, center=(0.0, 0.0), A=None):
         if A is None:
-            condition, angle, scale = float(condition), float(angle), float(scale)
-            if not condition >= 1.0 or not math.isfinite(condition):
+            condition = _number("condition", condition)
+            angle = _number("angle", angle)
+            scale = _number("scale", scale)
+            if not condition >= 1.0:
                 raise ValueError(f"condition must be a finite number >= 1, got {condition!r}")
-            if not scale > 0.0 or not math.isfinite(scale):
+            if not scale > 0.0:
                 raise ValueError(f"scale must be positive and finite, got {scale!r}")
             c, s = math.cos(angle), math.sin(angle)
             R = np.array([[c, -s], [s, c]])
@@ -129,9 +139,13 @@ class Quadratic(Surface):
         self.A = A
         self.eigenvalues = eigenvalues
         self.condition = float(eigenvalues[1] / eigenvalues[0])
-        self.center = _points(center).copy()
-        if self.center.shape != (2,):
-            raise ValueError(f"center must have shape (2,), got shape {self.center.shape}")
+        try:
+            self.center = np.array(center, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"center must be 2 finite numbers, got {center!r}") from None
+        if self.center.shape != (2,) or not np.all(np.isfinite(self.center)):
+            raise ValueError(f"center must be 2 finite numbers (shape (2,)), got shape {self.center.shape}: "
+                             f"{self.center.tolist()!r}")
         self.minima = [self.center.copy()]
         self.saddles = []
         cx, cy = self.center
@@ -170,7 +184,7 @@ class Rosenbrock(Surface):
 
     .. math::
 
-        \nabla f = \begin{pmatrix} -2(a - x) - 4 b x (y - x^2) \\ 2 b (y - x^2) \end{pmatrix}
+        \nabla f = \begin{pmatrix} 2(x - a) - 4 b x (y - x^2) \\ 2 b (y - x^2) \end{pmatrix}
 
     >>> f = Rosenbrock(a=1, b=100)
     >>> f.minima[0].tolist(), f.value([-1.2, 1.0])
@@ -178,10 +192,8 @@ class Rosenbrock(Surface):
     """
 
     def __init__(self, a=1.0, b=100.0):
-        self.a, self.b = float(a), float(b)
-        if not math.isfinite(self.a):
-            raise ValueError(f"a must be finite, got {a!r}")
-        if not (self.b > 0 and math.isfinite(self.b)):
+        self.a, self.b = _number("a", a), _number("b", b)
+        if not self.b > 0:
             raise ValueError(f"b must be positive and finite, got {b!r}")
         self.minima = [np.array([self.a, self.a**2])]
         self.saddles = []
@@ -196,7 +208,8 @@ class Rosenbrock(Surface):
 
     def _grad(self, x, y):
         valley = y - x * x
-        return -2.0 * (self.a - x) - 4.0 * self.b * x * valley, 2.0 * self.b * valley
+        # 2(x - a), not -2(a - x): at the minimum the latter is -0.0
+        return 2.0 * (x - self.a) - 4.0 * self.b * x * valley, 2.0 * self.b * valley
 
     def _hessian(self, x, y):
         b = self.b
@@ -227,7 +240,7 @@ class DoubleWell(Surface):
     MAX_TILT = 8.0 / (3.0 * math.sqrt(3.0))
 
     def __init__(self, tilt=0.5, stiffness=1.0):
-        self.tilt, self.stiffness = float(tilt), float(stiffness)
+        self.tilt, self.stiffness = _number("tilt", tilt), _number("stiffness", stiffness)
         if not abs(self.tilt) < self.MAX_TILT:
             raise ValueError(
                 f"tilt must satisfy |tilt| < {self.MAX_TILT:.4f} for two minima, got {tilt!r}"

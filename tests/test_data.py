@@ -77,16 +77,67 @@ def test_spirals():
     assert np.bincount(l2).tolist() == [151, 150]
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: data.linear(0), "n"), (lambda: data.linear(5, noise=-1.0), "noise"),
-    (lambda: data.linear(5, x_range=(1, 0)), "x_range"),
-    (lambda: data.blobs(5, centers=0), "centers"), (lambda: data.blobs(5, std=-1), "std"),
-    (lambda: data.blobs(5, centers=np.zeros(3)), "centers"),
-    (lambda: data.moons(1), "n"), (lambda: data.moons(10, noise="a"), "noise"),
-    (lambda: data.spirals(10, k=0), "k"), (lambda: data.spirals(2.5), "n"),
+@pytest.mark.parametrize("k, turns", [(3, 1.0), (2, 1.75), (4, 0.5), (3, -1.0)])
+def test_spirals_follow_the_documented_angle_formula(k, turns):
+    # Arm c: radius t in [0, 1], angle phi = 2 pi (turns * t + c / k); no noise.
+    n = 12 * k
+    X, labels = data.spirals(n, k=k, noise=0.0, seed=0, turns=turns)
+    t = np.hypot(X[:, 0], X[:, 1])
+    for c in range(k):
+        np.testing.assert_allclose(np.sort(t[labels == c]), np.linspace(0.0, 1.0, 12), atol=1e-15)
+    phi = 2 * np.pi * (turns * t + labels / k)
+    np.testing.assert_allclose(X, t[:, None] * np.column_stack([np.cos(phi), np.sin(phi)]), atol=1e-14)
+    # the outer end of arm c points at angle 2 pi (turns + c / k)
+    for c in range(k):
+        outer = X[(labels == c) & np.isclose(t, 1.0)][0]
+        angle = 2 * np.pi * (turns + c / k)
+        np.testing.assert_allclose(outer, [np.cos(angle), np.sin(angle)], atol=1e-14)
+
+
+def test_spirals_turns_changes_only_the_winding():
+    one, l1 = data.spirals(60, k=3, noise=0.0, seed=0, turns=1.0)
+    two, l2 = data.spirals(60, k=3, noise=0.0, seed=0, turns=2.0)
+    np.testing.assert_array_equal(l1, l2)                                    # same shuffle
+    np.testing.assert_allclose(np.hypot(*one.T), np.hypot(*two.T), atol=1e-15)  # same radii
+    assert not np.allclose(one, two)
+
+
+def test_blobs_draws_counted_centres_inside_the_box():
+    X, labels = data.blobs(40, centers=4, std=0.0, seed=2, box=(10.0, 12.0))
+    centres = np.unique(X, axis=0)                   # std = 0: every point sits on its centre
+    assert centres.shape == (4, 2)
+    assert np.all((10.0 <= centres) & (centres < 12.0))
+    for c in range(4):
+        assert len(np.unique(X[labels == c], axis=0)) == 1
+    default, _ = data.blobs(40, centers=4, std=0.0, seed=2)
+    assert np.all(np.abs(default) <= 5.0) and not np.all(default >= 10.0)
+    # with explicit centres the box is not used
+    given_centres = np.array([[100.0, 0.0], [0.0, 100.0]])
+    X2, l2 = data.blobs(6, centers=given_centres, std=0.0, box=(0.0, 1.0))
+    np.testing.assert_array_equal(X2, given_centres[l2])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: data.linear(0), r"^n must be an integer >= 1, got 0$"),
+    (lambda: data.linear(5, noise=-1.0), r"^noise must be a finite number >= 0, got -1\.0$"),
+    (lambda: data.linear(5, x_range=(1, 0)), r"^x_range must be \(low, high\) with finite low < high, got \(1, 0\)$"),
+    (lambda: data.linear(5, x_range=(0, np.inf)), r"^x_range must be \(low, high\)"),
+    (lambda: data.linear(5, w=np.ones((2, 2))), r"^w must be a number or a 1-D array, got shape \(2, 2\)$"),
+    (lambda: data.blobs(5, centers=0), r"^centers must be an integer >= 1, got 0$"),
+    (lambda: data.blobs(5, std=-1), r"^std must be a finite number >= 0, got -1$"),
+    (lambda: data.blobs(5, centers=np.zeros(3)), r"^centers must be a count or an array of shape \(k, d\), got shape \(3,\)$"),
+    (lambda: data.blobs(5, box=(2.0, 2.0)), r"^box must be \(low, high\) with finite low < high, got \(2\.0, 2\.0\)$"),
+    (lambda: data.blobs(5, box=5.0), r"^box must be \(low, high\) with finite low < high, got 5\.0$"),
+    (lambda: data.blobs(5, box=(0.0, "a")), r"^box must be \(low, high\)"),
+    (lambda: data.moons(1), r"^n must be an integer >= 2, got 1$"),
+    (lambda: data.moons(10, noise="a"), r"^noise must be a finite number >= 0, got 'a'$"),
+    (lambda: data.spirals(10, k=0), r"^k must be an integer >= 1, got 0$"),
+    (lambda: data.spirals(2.5), r"^n must be an integer >= 1, got 2\.5$"),
+    (lambda: data.spirals(10, turns=np.nan), r"^turns must be a finite real number, got nan$"),
+    (lambda: data.spirals(10, turns="1"), r"^turns must be a finite real number, got '1'$"),
 ])
-def test_generator_errors(call, name):
-    with pytest.raises(ValueError, match=name):
+def test_generator_errors(call, message):
+    with pytest.raises(ValueError, match=message):
         call()
 
 

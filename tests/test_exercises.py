@@ -87,6 +87,60 @@ def test_a_wrong_function_fails_with_a_message_and_never_raises(checker, wrong, 
     assert out.startswith("✗ ") and out.count("\n") == 1
 
 
+# Plausible student slips: each must be rejected with the case that exposes it.
+def huber_without_half_delta(y_true, y_pred, delta=1.0):
+    r = np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))
+    return float(np.mean(np.where(r <= delta, 0.5 * r**2, delta * r)))
+
+
+def huber_ignoring_delta(y_true, y_pred, delta=1.0):
+    return correct_huber(y_true, y_pred)          # always delta = 1
+
+
+def log_softmax_over_axis_0(z):
+    z = np.asarray(z, dtype=float)
+    shifted = z - z.max(axis=0, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+
+
+def neuron_step_with_sign_error(W, b, x, y, lr):
+    r = y - (W * x + b)
+    return W - lr * r * x, b - lr * r               # steps uphill
+
+
+NEAR_MISSES = {
+    "huber without the ½δ term": (
+        exercises.check_huber, huber_without_half_delta,
+        "my_huber(3.0, 1.5) returned 1.5, expected 1.0."),
+    "huber ignoring delta": (
+        exercises.check_huber, huber_ignoring_delta,
+        "my_huber([0., 0.], [ 0.5, 10. ], delta=2.0) returned 4.8125, expected 9.0625."),
+    "log_softmax over axis 0": (
+        exercises.check_log_softmax, log_softmax_over_axis_0,
+        "my_log_softmax(<array of shape (4, 5)>) returned an array of shape (4, 5) whose entry (0, 0) is"),
+    "neuron step with a sign error": (
+        exercises.check_neuron_step, neuron_step_with_sign_error,
+        "my_neuron_step(2.0, -0.5, 1.0, 3.0, 0.1) (item 0 of the tuple) returned 1.85, expected 2.15."),
+}
+
+
+@pytest.mark.parametrize("slip", sorted(NEAR_MISSES))
+def test_near_miss_answers_are_rejected_with_the_exposing_case_and_a_hint(slip, capsys):
+    check, wrong, message = NEAR_MISSES[slip]
+    assert check(wrong) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ " + message), out
+    assert " Hint: " in out and out.count("\n") == 1
+
+
+def test_a_large_wrong_array_is_reported_by_its_first_wrong_entry(capsys):
+    expected = np.arange(12.0).reshape(3, 4)
+    wrong = expected.copy()
+    wrong[1, 2] = -1.0
+    assert exercises.check_value(wrong, expected, name="A") is False
+    assert capsys.readouterr().out == "✗ A is an array of shape (3, 4) whose entry (1, 2) is -1.0, expected 6.0.\n"
+
+
 @pytest.mark.parametrize("checker", sorted(FUNCTION_CHECKERS))
 @pytest.mark.parametrize("thing", sorted(NOT_FUNCTIONS))
 def test_a_non_function_is_named_as_such(checker, thing, capsys):
@@ -114,8 +168,8 @@ def test_naive_log_softmax_fails_on_large_logits(capsys):
 
     assert exercises.check_log_softmax(naive) is False
     out = capsys.readouterr().out
-    assert "[1000.0, 1001.0, 1002.0]" in out.replace(" ", "").replace(",", ", ") or "1000" in out
-    assert "not finite" in out and "Subtract the largest logit" in out
+    assert out.startswith("✗ my_log_softmax([1000., 1001., 1002.]) returned [nan, nan, nan], which is not finite")
+    assert "subtract the largest logit" in out
 
 
 def test_a_function_that_mutates_inputs_cannot_corrupt_later_cases(capsys):
@@ -167,16 +221,18 @@ anything = st.one_of(
 
 @given(anything)
 def test_check_value_never_raises(answer):
-    assert exercises.check_value(answer, 1.125) in (True, False)
-    assert exercises.check_learning_rate_bound(answer, x=1.0) in (True, False)
+    assert isinstance(exercises.check_value(answer, 1.125), bool)
+    assert isinstance(exercises.check_learning_rate_bound(answer, x=1.0), bool)
 
 
 @given(anything)
 def test_function_checkers_never_raise_whatever_the_function_returns(result):
+    # A constant cannot be right for every case of any checker: each one has
+    # cases whose reference answers differ in value or shape.
     for check, _ in FUNCTION_CHECKERS.values():
-        assert check(lambda *a, **k: result) is False or result is not None
+        assert check(lambda *a, **k: result) is False
 
 
 @given(st.one_of(st.none(), st.text(max_size=3), st.floats(allow_nan=True)))
 def test_learning_rate_bound_with_a_bad_x_does_not_raise(x):
-    assert exercises.check_learning_rate_bound(0.4, x=x) in (True, False)
+    assert exercises.check_learning_rate_bound(0.4, x=x) is False

@@ -43,7 +43,7 @@ def test_numerical_grad_converts_integer_arrays_and_rejects_bad_eps():
     assert np.allclose(numerical_grad(lambda v: float(np.sum(v ** 2)), np.array([1, 2])), [2.0, 4.0])
     with pytest.raises(ValueError, match="eps"):
         numerical_grad(np.sin, 1.0, eps=0.0)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="^x must be numeric"):
         numerical_grad(np.sin, "1.0")
 
 
@@ -84,9 +84,24 @@ def test_check_grad_fails_with_a_side_by_side_message():
 
 
 def test_check_grad_accepts_true_zero_gradients_via_atol():
-    # the gradient of x -> x^2 at 0 is exactly 0; finite differences give ~0 up to rounding
-    result = check_grad(lambda x: float(np.sum(x ** 2)) + 1e3, lambda x: 2 * x, np.zeros(3))
-    assert result.passed
+    # A steep bowl 1e6 (x - c)^2 at its bottom x = c: the gradient is exactly 0. The
+    # steps c + h and c - h are rounded on different float grids (c is a power of 2,
+    # so the spacing halves below it), and the steep bowl turns that 1e-16 asymmetry
+    # into a numeric gradient of about 1e-10: pure noise, with relative error 1.
+    c = np.array([0.5, 2.0])
+
+    def bowl(x):
+        return 1e6 * float(np.sum((x - c) ** 2))
+
+    def bowl_grad(x):
+        return 2e6 * (x - c)
+
+    result = check_grad(bowl, bowl_grad, c)
+    assert np.array_equal(result.analytic, [0.0, 0.0]) and np.all(result.numeric != 0.0)
+    assert result.error == 1.0 and 0.0 < result.abs_error <= 1e-8  # fails tol, passes atol ...
+    assert result.passed and "passed" in result.message
+    strict = check_grad(bowl, bowl_grad, c, atol=0.0)  # ... so without atol it fails
+    assert not strict.passed and "FAILED" in strict.message
 
 
 def test_check_grad_rejects_a_gradient_of_the_wrong_shape():

@@ -172,17 +172,25 @@ def _bowl(arrays):
     return float(sum(np.sum(a ** 2) for a in arrays))
 
 
+def _dot(a, b):
+    return float(sum(np.sum(p * q) for p, q in zip(a, b)))
+
+
 def test_slice_1d_values():
     params = _params()
     d = random_direction(params, seed=0, bias="copy")
     alphas = np.linspace(-1, 1, 7)
     s = slice_1d(_bowl, params, d, alphas)
     assert s.shape == (7,)
-    expected = [_bowl([p + a * q for p, q in zip(params, d)]) for a in alphas]
-    np.testing.assert_allclose(s, expected)
+    # The bowl |θ|² along θ + αd, in closed form: |θ|² + 2α θ·d + α²|d|².
+    expected = _dot(params, params) + 2 * alphas * _dot(params, d) + alphas**2 * _dot(d, d)
+    np.testing.assert_allclose(s, expected, rtol=1e-12)
     assert s[3] == _bowl(params)   # alpha = 0
-    # bias="copy" on the bowl: alpha = -1 zeroes the biases exactly
-    assert s[0] == pytest.approx(_bowl([p - q for p, q in zip(params, d)]))
+    # bias="copy": a bias's direction is the bias itself, so alpha = -1 zeroes
+    # the biases exactly and only the weight matrices' terms remain.
+    weights, weight_directions = params[0::2], d[0::2]
+    assert [p.ndim for p in weights] == [2, 2] and [p.ndim for p in params[1::2]] == [1, 1]
+    assert s[0] == pytest.approx(_bowl([p - q for p, q in zip(weights, weight_directions)]), rel=1e-12)
 
 
 def test_slice_2d_orientation():
@@ -222,6 +230,23 @@ def test_model_loss_and_slices_of_a_real_network():
         np.testing.assert_array_equal(p.data, b)
     with pytest.raises(ValueError, match="expected 4 parameter arrays"):
         f(before[:2])
+
+
+def test_model_loss_restores_the_parameters_when_the_loss_raises():
+    from bpcore import nn
+    layer = nn.Linear(2, 1, seed=0)
+    originals = [p.data for p in layer.parameters()]
+    saved = [a.copy() for a in originals]
+
+    def broken_loss(y_true, y_pred):
+        raise FloatingPointError("loss blew up")
+
+    f = model_loss(layer, broken_loss, np.ones((3, 2)), np.zeros((3, 1)))
+    with pytest.raises(FloatingPointError, match="loss blew up"):
+        f([np.full((2, 1), 7.0), np.full(1, 7.0)])
+    for p, original, s in zip(layer.parameters(), originals, saved):
+        assert p.data is original                  # the very same arrays are back
+        np.testing.assert_array_equal(p.data, s)
 
 
 # ---------------------------------------------------------------------------
@@ -286,5 +311,5 @@ def test_directions_and_slices_accept_tensors_and_scalars():
         np.testing.assert_array_equal(a, b)
     s = slice_1d(_bowl, [np.float64(2.0), 1.0], [1.0, 0.0], [0.0, 1.0])
     np.testing.assert_allclose(s, [5.0, 10.0])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^alphas must be a non-empty 1-D array, got shape \(1, 1\)$"):
         slice_1d(_bowl, [np.zeros(2)], [np.zeros(2)], [[0.0]])

@@ -1,6 +1,8 @@
 """Tests of bpcore.losses: values, gradients (finite differences, autodiff,
 PyTorch), numerical stability, the clipping convention and bad input."""
 
+import math
+import re
 import warnings
 
 import numpy as np
@@ -21,15 +23,18 @@ REGRESSION = ["mse", "half_mse", "mae", "huber"]
 
 # -- strategies for valid inputs of each loss ------------------------------------
 
+# Every strategy gives (y_true, y_pred, keyword arguments of the loss and its gradient).
+
 @st.composite
-def regression_case(draw):
+def regression_case(draw, huber=False):
     shape = draw(array_shapes(max_dims=3, max_side=5))
     y = draw(arrays(np.float64, shape, elements=values))
     yhat = draw(arrays(np.float64, shape, elements=values))
-    # keep away from the kinks of |r| (mae, huber) where finite differences straddle them
+    kwargs = {"delta": draw(st.floats(0.1, 4.0))} if huber else {}
+    # keep away from the kinks of |r| (mae) and |r| = delta (huber), where finite differences straddle them
     r = yhat - y
-    assume(np.all(np.abs(r) > 1e-3) and np.all(np.abs(np.abs(r) - 1.0) > 1e-3))
-    return y, yhat
+    assume(np.all(np.abs(r) > 1e-3) and np.all(np.abs(np.abs(r) - kwargs.get("delta", 1.0)) > 1e-3))
+    return y, yhat, kwargs
 
 
 @st.composite
@@ -41,7 +46,7 @@ def classification_case(draw, logits=False):
     else:
         p = draw(arrays(np.float64, (n, m), elements=probabilities))
     one_hot = draw(st.booleans())
-    return (np.eye(m)[labels] if one_hot else labels), p
+    return (np.eye(m)[labels] if one_hot else labels), p, {}
 
 
 @st.composite
@@ -49,12 +54,12 @@ def binary_case(draw):
     shape = draw(array_shapes(max_dims=2, max_side=5))
     y = draw(arrays(np.float64, shape, elements=st.sampled_from([0.0, 1.0])))
     p = draw(arrays(np.float64, shape, elements=probabilities))
-    return y, p
+    return y, p, {}
 
 
 CASES = {
     "mse": regression_case(), "half_mse": regression_case(), "mae": regression_case(),
-    "huber": regression_case(), "binary_cross_entropy": binary_case(),
+    "huber": regression_case(huber=True), "binary_cross_entropy": binary_case(),
     "cross_entropy": classification_case(), "softmax_cross_entropy": classification_case(logits=True),
 }
 
@@ -111,10 +116,10 @@ def test_softmax_cross_entropy_equals_cross_entropy_of_softmax():
 @FAST
 @given(data=st.data())
 def test_every_grad_matches_finite_differences(name, data):
-    y, p = data.draw(CASES[name])
+    y, p, kwargs = data.draw(CASES[name])
     loss, loss_grad = getattr(L, name), getattr(L, name + "_grad")
-    numeric = numerical_grad(lambda v: loss(y, v), p)
-    analytic = loss_grad(y, p)
+    numeric = numerical_grad(lambda v: loss(y, v, **kwargs), p)
+    analytic = loss_grad(y, p, **kwargs)
     assert analytic.shape == np.shape(p)
     assert np.allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
@@ -123,14 +128,14 @@ def test_every_grad_matches_finite_differences(name, data):
 @FAST
 @given(data=st.data())
 def test_every_grad_matches_autodiff_of_the_same_formula(name, data):
-    y, p = data.draw(CASES[name])
+    y, p, kwargs = data.draw(CASES[name])
     loss, loss_grad = getattr(L, name), getattr(L, name + "_grad")
     t = Tensor(p)
-    out = loss(y, t)
+    out = loss(y, t, **kwargs)
     assert isinstance(out, Tensor) and out.shape == ()
-    assert float(out) == pytest.approx(loss(y, p), rel=1e-12, abs=1e-15)  # one formula, two paths
+    assert float(out) == pytest.approx(loss(y, p, **kwargs), rel=1e-12, abs=1e-15)  # one formula, two paths
     out.backward()
-    assert np.allclose(t.grad, loss_grad(y, p), rtol=1e-10, atol=1e-14)
+    assert np.allclose(t.grad, loss_grad(y, p, **kwargs), rtol=1e-10, atol=1e-14)
 
 
 def _torch_losses(torch):
@@ -139,7 +144,7 @@ def _torch_losses(torch):
         "mse": lambda y, p: F.mse_loss(p, y),
         "half_mse": lambda y, p: 0.5 * F.mse_loss(p, y),
         "mae": lambda y, p: F.l1_loss(p, y),
-        "huber": lambda y, p: F.huber_loss(p, y, delta=1.0),
+        "huber": lambda y, p, delta=1.0: F.huber_loss(p, y, delta=delta),
         "binary_cross_entropy": lambda y, p: F.binary_cross_entropy(p, y),
         "cross_entropy": lambda y, p: -(y * torch.log(p)).sum(dim=1).mean(),
         "softmax_cross_entropy": lambda y, p: F.cross_entropy(p, y),
@@ -165,13 +170,105 @@ def test_losses_and_gradients_match_pytorch(name):
     assert np.allclose(getattr(L, name + "_grad")(y, p), p_t.grad.numpy(), rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.parametrize("delta", [0.3, 1.0, 2.5])
+def test_huber_matches_pytorch_for_several_deltas(delta):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    y, p = rng.normal(size=(6, 2)), rng.normal(size=(6, 2)) * 2  # residuals on both sides of delta
+    assert np.any(np.abs(p - y) < delta) and np.any(np.abs(p - y) > delta)
+    p_t = torch.tensor(p, requires_grad=True)
+    expected = _torch_losses(torch)["huber"](torch.tensor(y), p_t, delta=delta)
+    expected.backward()
+    assert L.huber(y, p, delta=delta) == pytest.approx(expected.item(), rel=1e-12, abs=1e-14)
+    np.testing.assert_allclose(L.huber_grad(y, p, delta=delta), p_t.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+# -- the kinks: the documented (sub)gradients, exactly -----------------------------------
+
+def test_mae_grad_is_zero_where_the_residual_is_zero():
+    y, yhat = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.5, 3.0, 3.0])
+    expected = np.array([0.0, 0.25, 0.0, -0.25])  # sign(r) / n with sign(0) = 0
+    assert np.array_equal(L.mae_grad(y, yhat), expected)
+    t = Tensor(yhat)
+    L.mae(y, t).backward()
+    assert np.array_equal(t.grad, expected)  # autodiff takes the same subgradient
+    assert L.mae_grad(2.0, 2.0) == 0.0
+
+
+@pytest.mark.parametrize("delta", [0.5, 1.0, 2.0])
+def test_huber_grad_at_the_kink_is_plus_or_minus_delta(delta):
+    # Huber is continuously differentiable: at |r| = delta both pieces have slope delta
+    y = np.zeros(4)
+    yhat = np.array([delta, -delta, 0.25 * delta, -3.0 * delta])  # two kinks, one inside, one outside
+    expected = np.array([delta, -delta, 0.25 * delta, -delta]) / 4
+    assert np.array_equal(L.huber_grad(y, yhat, delta=delta), expected)
+    t = Tensor(yhat)
+    L.huber(y, t, delta=delta).backward()
+    np.testing.assert_allclose(t.grad, expected, rtol=1e-15, atol=0)
+    # a central difference straddling the kink is off by only h / 4 (the quadratic's curvature)
+    numeric = numerical_grad(lambda v: L.huber(y, v, delta=delta), yhat)
+    np.testing.assert_allclose(numeric, expected, rtol=0, atol=1e-6)
+
+
 def test_softmax_and_log_softmax_match_pytorch_including_huge_logits():
     torch = pytest.importorskip("torch")
     z = np.array([[1e4, -1e4, 0.0, 3.0], [-2e4, -2e4 + 1.0, -2e4 + 2.0, -2e4]])
     for axis in (0, 1, -1):
-        assert np.allclose(L.softmax(z, axis=axis), torch.softmax(torch.tensor(z), dim=axis).numpy(), atol=1e-15)
-        assert np.allclose(L.log_softmax(z, axis=axis), torch.log_softmax(torch.tensor(z), dim=axis).numpy(),
-                           rtol=1e-12)
+        np.testing.assert_allclose(L.softmax(z, axis=axis), torch.softmax(torch.tensor(z), dim=axis).numpy(),
+                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(L.log_softmax(z, axis=axis),
+                                   torch.log_softmax(torch.tensor(z), dim=axis).numpy(), rtol=1e-12, atol=1e-12)
+
+
+# -- soft targets: probabilities instead of 0/1 labels -----------------------------------
+
+SOFT_Y = np.array([[0.2, 0.8, 0.0], [0.5, 0.25, 0.25]])  # rows of target probabilities
+SOFT_P = np.array([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1]])
+
+
+def test_cross_entropy_with_soft_targets_matches_the_formula():
+    # -(1/n) sum_i sum_c y_ic ln p_ic, written out term by term with math.log
+    expected = -sum(y * math.log(p) for y_row, p_row in zip(SOFT_Y, SOFT_P) for y, p in zip(y_row, p_row)) / 2
+    assert L.cross_entropy(SOFT_Y, SOFT_P) == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(L.cross_entropy_grad(SOFT_Y, SOFT_P), -SOFT_Y / SOFT_P / 2, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(L.cross_entropy_grad(SOFT_Y, SOFT_P),
+                               numerical_grad(lambda v: L.cross_entropy(SOFT_Y, v), SOFT_P), rtol=1e-6, atol=1e-9)
+
+
+def test_softmax_cross_entropy_with_soft_targets_matches_the_formula():
+    z = np.log(SOFT_P) + 1.5  # softmax(z) = SOFT_P: the shift cancels
+    expected = -sum(y * math.log(p) for y_row, p_row in zip(SOFT_Y, SOFT_P) for y, p in zip(y_row, p_row)) / 2
+    assert L.softmax_cross_entropy(SOFT_Y, z) == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(L.softmax_cross_entropy_grad(SOFT_Y, z), (SOFT_P - SOFT_Y) / 2, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(L.softmax_cross_entropy_grad(SOFT_Y, z),
+                               numerical_grad(lambda v: L.softmax_cross_entropy(SOFT_Y, v), z), rtol=1e-6, atol=1e-9)
+
+
+def test_binary_cross_entropy_with_soft_targets_matches_the_formula():
+    y, p = np.array([0.3, 0.5, 0.9, 0.0]), np.array([0.6, 0.5, 0.2, 0.4])
+    expected = -sum(t * math.log(q) + (1 - t) * math.log(1 - q) for t, q in zip(y, p)) / 4
+    assert L.binary_cross_entropy(y, p) == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(L.binary_cross_entropy_grad(y, p), (p - y) / (p * (1 - p)) / 4, rtol=1e-14, atol=0)
+    assert L.binary_cross_entropy_grad(y, p)[1] == 0.0  # p = y = 0.5 is the minimum even for a soft target
+    np.testing.assert_allclose(L.binary_cross_entropy_grad(y, p),
+                               numerical_grad(lambda v: L.binary_cross_entropy(y, v), p), rtol=1e-6, atol=1e-9)
+
+
+def test_soft_targets_match_pytorch():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    z = np.log(SOFT_P) + 1.5
+    assert L.softmax_cross_entropy(SOFT_Y, z) == pytest.approx(
+        F.cross_entropy(torch.tensor(z), torch.tensor(SOFT_Y)).item(), rel=1e-12)  # probability targets
+    y, p = np.array([0.3, 0.5, 0.9, 0.0]), np.array([0.6, 0.5, 0.2, 0.4])
+    assert L.binary_cross_entropy(y, p) == pytest.approx(
+        F.binary_cross_entropy(torch.tensor(p), torch.tensor(y)).item(), rel=1e-12)
+
+
+def test_a_perfect_prediction_has_loss_plus_zero():
+    # 0.0, not -0.0: the sign would show up in printed results
+    for loss in (L.softmax_cross_entropy([0], [[1e4, 0.0]]), L.cross_entropy([0], [[1.0, 0.0]])):
+        assert loss == 0.0 and math.copysign(1.0, loss) == 1.0
 
 
 # -- numerical stability ------------------------------------------------------------
@@ -198,7 +295,8 @@ def test_softmax_cross_entropy_is_finite_and_warning_free_for_huge_logits(scale)
 
 def test_softmax_is_shift_invariant():
     z = np.random.default_rng(4).normal(size=(3, 5))
-    assert np.allclose(L.softmax(z), L.softmax(z + 1e4), atol=1e-12)
+    # z + 1e4 is rounded to multiples of 2^-39 ~ 1.8e-12, so the softmax moves by a fraction of that
+    np.testing.assert_allclose(L.softmax(z), L.softmax(z + 1e4), rtol=0, atol=1e-12)
 
 
 # -- probabilities of exactly 0 or 1: the documented clipping -----------------------------
@@ -272,13 +370,20 @@ def test_bad_labels_raise_value_error(name, labels, message):
             f(np.array(labels), p)
 
 
+CLASSIFICATION = ["cross_entropy", "cross_entropy_grad", "softmax_cross_entropy", "softmax_cross_entropy_grad"]
+
+
 @FAST
-@given(n=st.integers(1, 5), m=st.integers(2, 5), bad=st.one_of(st.integers(-100, -1), st.integers(5, 100)))
-def test_out_of_range_labels_always_raise(n, m, bad):
+@given(data=st.data(), name=st.sampled_from(CLASSIFICATION))
+def test_out_of_range_labels_always_raise(data, name):
+    n, m = data.draw(st.integers(1, 5), label="n"), data.draw(st.integers(2, 5), label="M")
+    # a negative label, or M + k for k >= 0 (k = 0 is the classic off-by-one)
+    bad = data.draw(st.one_of(st.integers(-100, -1), st.integers(m, m + 100)), label="bad label")
     labels = np.zeros(n, dtype=int)
-    labels[-1] = bad
-    with pytest.raises(ValueError, match="labels"):
-        L.softmax_cross_entropy(labels, np.zeros((n, m)))
+    labels[data.draw(st.integers(0, n - 1), label="position")] = bad
+    message = rf"labels must lie in 0\.\.{m - 1} .*found values from {labels.min()} to {labels.max()}"
+    with pytest.raises(ValueError, match=message):
+        getattr(L, name)(labels, np.full((n, m), 1.0 / m))
 
 
 @pytest.mark.parametrize("name", ["binary_cross_entropy", "cross_entropy"])
@@ -298,18 +403,24 @@ def test_targets_outside_0_1_raise_for_bce():
         L.binary_cross_entropy([2.0], [0.5])
 
 
+def _prediction_argument(name):
+    """The name under which a loss (or its gradient) reports its second argument."""
+    base = name.removesuffix("_grad")
+    return {"binary_cross_entropy": "p", "cross_entropy": "p", "softmax_cross_entropy": "logits"}.get(base, "y_pred")
+
+
 @pytest.mark.parametrize("name", ALL + ["softmax", "log_softmax"])
 @pytest.mark.parametrize("bad", ["abc", None, object(), ["a", "b"]])
-def test_non_numeric_input_is_a_type_error(name, bad):
+def test_non_numeric_input_is_a_type_error_naming_the_argument(name, bad):
     f = getattr(L, name)
-    with pytest.raises(TypeError):
-        if name in ("softmax", "log_softmax"):
+    if name in ("softmax", "log_softmax"):
+        with pytest.raises(TypeError, match="^z must be numeric"):
             f(bad)
-        else:
-            f(bad, np.full((2, 2), 0.5))
-    if name not in ("softmax", "log_softmax"):
-        with pytest.raises(TypeError):
-            f(np.array([0, 1]), bad)
+        return
+    with pytest.raises(TypeError, match="^y_true must be numeric"):
+        f(bad, np.full((2, 2), 0.5))
+    with pytest.raises(TypeError, match=f"^{_prediction_argument(name)} must be numeric"):
+        f(np.array([0, 1]), bad)
 
 
 def test_tensor_targets_are_rejected_clearly():
@@ -323,6 +434,21 @@ def test_empty_input_and_bad_delta_raise():
     for delta in (0.0, -1.0, np.inf, "1"):
         with pytest.raises(ValueError, match="delta"):
             L.huber([1.0], [2.0], delta=delta)
+
+
+@pytest.mark.parametrize("name", CLASSIFICATION)
+@pytest.mark.parametrize("y, p", [(np.zeros(0, dtype=int), np.zeros((0, 3))), (np.zeros((0, 3)), np.zeros((0, 3))),
+                                  (np.zeros(2, dtype=int), np.zeros((2, 0)))])
+def test_empty_classification_input_raises(name, y, p):
+    argument = _prediction_argument(name)
+    with pytest.raises(ValueError, match=rf"^{argument} is empty \(shape {re.escape(str(p.shape))}\)"):
+        getattr(L, name)(y, p)
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "binary_cross_entropy_grad"])
+def test_empty_binary_input_raises(name):
+    with pytest.raises(ValueError, match=r"^y_true is empty \(shape \(0,\)\)"):
+        getattr(L, name)(np.zeros(0), np.zeros(0))
 
 
 def test_wrong_dimensionality_for_classification():

@@ -34,18 +34,46 @@ def test_every_gradient_is_the_chain_rule_of_the_loss(W, b, x, y, lr):
     def loss(W_, b_):
         return bp.losses.half_mse(y, W_ * x + b_)
 
-    assert v["L"] == loss(W, b)
+    # The loss written out by hand, independent of bp.losses; the tolerance
+    # covers only the rounding of y - (W x + b) versus y - W x - b.
+    assert v["L"] == pytest.approx(0.5 * (y - W * x - b) ** 2, rel=1e-12, abs=1e-12)
     assert v["dL_dW"] == pytest.approx(bp.gradcheck.numerical_grad(lambda w: loss(w, b), W), abs=1e-6)
     assert v["dL_db"] == pytest.approx(bp.gradcheck.numerical_grad(lambda c: loss(W, c), b), abs=1e-6)
     assert v["dL_dr"] == pytest.approx(v["r"]) and v["dL_dyhat"] == -v["dL_dr"]
     assert (v["W_new"], v["b_new"]) == (W - lr * v["dL_dW"], b - lr * v["dL_db"])
 
 
+# Per stage: (label keys it changes, gradient keys it adds, highlighted nodes, backward edges).
+EXPECTED_STAGES = [
+    ({"W", "x", "b", "y"}, set(), {"W", "x", "b", "y"}, []),   # givens
+    ({"u"}, set(), {"u"}, []),                                 # u = W x
+    ({"yhat"}, set(), {"yhat"}, []),                           # ŷ = u + b
+    ({"r"}, set(), {"r"}, []),                                 # r = y - ŷ
+    ({"L"}, set(), {"L"}, []),                                 # L = ½ r²
+    (set(), {"r"}, {"r"}, [("r", "L")]),                       # ∂L/∂r
+    (set(), {"yhat"}, {"yhat"}, [("yhat", "r")]),              # ∂L/∂ŷ
+    (set(), {"u", "b"}, {"u", "b"}, [("u", "yhat"), ("b", "yhat")]),
+    (set(), {"W"}, {"W"}, [("W", "u")]),                       # ∂L/∂W
+    ({"W", "b"}, set(), {"W", "b"}, []),                       # the update
+]
+
+
+def _changed(before, after):
+    return {key for key in after if before.get(key) != after[key]}
+
+
 def test_pass_steps_reveal_values_one_at_a_time():
     stages = neuron.pass_steps()
-    assert len(stages) == 10
-    revealed = [len(s["labels"]) + len(s["grads"]) for s in stages]
-    assert revealed == sorted(revealed)
+    assert len(stages) == len(EXPECTED_STAGES)
+    # Before the first stage the graph shows only the operations.
+    labels, grads = {"u": "×", "yhat": "+", "r": "−", "L": "½(·)²"}, {}
+    for k, (stage, (new_labels, new_grads, highlight, edges)) in enumerate(zip(stages, EXPECTED_STAGES)):
+        assert _changed(labels, stage["labels"]) == new_labels, k
+        assert _changed(grads, stage["grads"]) == new_grads, k
+        assert set(labels) <= set(stage["labels"]) and set(grads) <= set(stage["grads"]), k   # nothing is hidden again
+        assert stage["highlight"] == highlight, k
+        assert stage["backward_edges"] == edges, k
+        labels, grads = stage["labels"], stage["grads"]
     assert all(s["values"] == neuron.forward_backward() for s in stages)
     assert stages[-1]["labels"]["W"] == "W = 2 → 2.15" and stages[-1]["grads"]["W"] == "∂L/∂W = -1.5"
 

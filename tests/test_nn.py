@@ -12,16 +12,50 @@ from bpcore.losses import softmax_cross_entropy
 from bpcore.nn import MLP, Linear
 
 
+def glorot_limit(fan_in, fan_out):
+    return np.sqrt(6.0 / (fan_in + fan_out))
+
+
+def he_limit(fan_in):
+    return np.sqrt(6.0 / fan_in)
+
+
+def is_uniform_with_limit(W, limit):
+    """max |W| is within 10% below ``limit`` and never above it.
+
+    With k uniform draws the largest |W| is above 0.9 * limit unless all k miss
+    the top 10% (probability 0.9^k, below 1e-90 for the layers here). He's limit
+    is sqrt(1 + n_out / n_in) times Glorot's, more than 1 / 0.9 whenever
+    n_out > 0.24 n_in, so for such layers this tells He and Glorot apart.
+    """
+    largest = np.abs(W).max()
+    return 0.9 * limit < largest <= limit
+
+
 def test_linear_initialisation_is_seeded_glorot_uniform_with_zero_bias():
     layer = Linear(64, 32, seed=3)
-    limit = np.sqrt(6.0 / (64 + 32))
     assert layer.W.shape == (64, 32) and layer.b.shape == (32,)
-    assert np.all(np.abs(layer.W.data) <= limit) and np.abs(layer.W.data).max() > 0.9 * limit
+    assert is_uniform_with_limit(layer.W.data, glorot_limit(64, 32))
     assert np.array_equal(layer.b.data, np.zeros(32))
     assert np.array_equal(Linear(64, 32, seed=3).W.data, layer.W.data)
     assert not np.array_equal(Linear(64, 32, seed=4).W.data, layer.W.data)
+
+
+def test_he_initialisation_is_wider_than_glorot():
     he = Linear(64, 32, seed=3, init="he")
-    assert np.abs(he.W.data).max() <= np.sqrt(6.0 / 64)
+    assert is_uniform_with_limit(he.W.data, he_limit(64))
+    assert np.abs(he.W.data).max() > glorot_limit(64, 32)  # impossible under Glorot
+
+
+@pytest.mark.parametrize("activation, expected", [("relu", "he"), ("tanh", "glorot"), ("sigmoid", "glorot")])
+def test_mlp_picks_he_for_relu_and_glorot_otherwise(activation, expected):
+    model = MLP([64, 48, 32, 8], activation=activation, seed=0)
+    *hidden, _ = model.layers  # the hidden layers are the ones followed by the activation
+    for layer in hidden:
+        he, glorot = he_limit(layer.n_in), glorot_limit(layer.n_in, layer.n_out)
+        right, wrong = (he, glorot) if expected == "he" else (glorot, he)
+        assert is_uniform_with_limit(layer.W.data, right), (activation, layer)
+        assert not is_uniform_with_limit(layer.W.data, wrong), (activation, layer)
 
 
 def test_linear_computes_xw_plus_b_on_arrays_and_tensors():
@@ -45,7 +79,7 @@ def test_constructor_arguments_are_validated():
     with pytest.raises(ValueError, match=r"\['relu', 'sigmoid', 'tanh'\]"):
         MLP([2, 3], activation="softplus")
     for sizes in ([2], [2, 0, 1], [2, 1.5]):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="sizes"):
             MLP(sizes)
     with pytest.raises(ValueError, match="n_in"):
         Linear(0, 3)

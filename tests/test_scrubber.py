@@ -5,6 +5,7 @@ import base64
 import json
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
@@ -140,11 +141,51 @@ def test_any_text_is_escaped_and_round_trips(labels, caption):
         ([b"a"], ["1"], {"alts": ["x", "y"]}, "1 frames but 2 alt texts"),
         ([b"a", b"b"], ["1", "2"], {"initial": 2}, "initial=2"),
         ([b"a", b"b"], ["1", "2"], {"initial": -1}, "initial=-1"),
+        ([b"a", b"b"], ["1", "2"], {"initial": "x"}, r"initial='x' is not a frame index, an integer in \[0, 1\]"),
+        ([b"a", b"b"], ["1", "2"], {"initial": "1"}, r"initial='1' is not a frame index"),
+        ([b"a", b"b"], ["1", "2"], {"initial": 1.7}, r"initial=1\.7 is not a frame index"),
+        ([b"a", b"b"], ["1", "2"], {"initial": 1.0}, r"initial=1\.0 is not a frame index"),
+        ([b"a", b"b"], ["1", "2"], {"initial": None}, r"initial=None is not a frame index"),
+        ([b"a", b"b"], ["1", "2"], {"initial": True}, r"initial=True is not a frame index"),
     ],
 )
 def test_bad_arguments_raise_value_error_naming_them(frames, labels, kw, message):
     with pytest.raises(ValueError, match=message):
         scrubber.scrubber_html(frames, labels, caption="c", param_label="p", **kw)
+
+
+def test_numpy_integer_initial_is_accepted():
+    tree = parse(make(initial=np.int64(5)))
+    assert only(tree, "input")["value"] == "5" and tree.text["output"] == LABELS[5]
+
+
+INJECTIONS = ["<script>alert(1)</script>", '" onmouseover="x', "</figure>", "&amp;", "'><img src=x onerror=alert(1)>"]
+
+
+@pytest.mark.parametrize("injection", INJECTIONS)
+@pytest.mark.parametrize("where", ["caption", "labels", "alts", "param_label"])
+def test_markup_in_any_text_argument_is_escaped_and_round_trips(injection, where):
+    text = {"caption": "c", "param_label": "p", "labels": ["one", "two"], "alts": ["alt one", "alt two"]}
+    if where in ("labels", "alts"):
+        text[where] = [injection, "plain " + injection]
+    else:
+        text[where] = injection
+    html = scrubber.scrubber_html([b"a", b"b"], text["labels"], caption=text["caption"],
+                                  param_label=text["param_label"], alts=text["alts"])
+    tree = parse(html)
+    # The markup stayed text: one element of each kind, no injected tag or attribute.
+    tags = [t for t, _, _ in tree.elements]
+    assert tags == ["figure", "img", "div", "label", "input", "output", "figcaption"]
+    assert "<script" not in html and "</figure>" not in html[:-len("</figure>")]
+    slider, image = only(tree, "input"), only(tree, "img")
+    assert "onmouseover" not in slider and "onerror" not in image
+    # ... and it reads back exactly as given.
+    assert tree.text["figcaption"] == text["caption"]
+    assert tree.text["label"] == text["param_label"]
+    assert json.loads(slider["data-labels"]) == text["labels"]
+    assert json.loads(slider["data-alts"]) == text["alts"]
+    assert tree.text["output"] == slider["aria-valuetext"] == text["labels"][0]
+    assert image["alt"] == text["alts"][0]
 
 
 def test_scrubber_from_figures_renders_palette_pngs():
