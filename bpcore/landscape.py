@@ -25,12 +25,13 @@ import numpy as np
 __all__ = ["BLOCK_ENTRIES", "loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
 
 #: Largest number of float64 entries in one ``(chunk, n)`` block of predictions
-#: (256 KiB).  Every temporary the loss makes has the block's size, and
-#: glibc hands large allocations back to the OS on free, so big blocks pay
-#: page faults on every operation (measured: Huber 4x slower with 2 MB
-#: blocks); much smaller blocks pay Python overhead per block instead.  The
-#: extra memory stays about a MB whatever the grid size.
-BLOCK_ENTRIES = 32_768
+#: (125 KiB).  Every temporary the loss makes has the block's size, and glibc
+#: serves allocations of 128 KiB and more with fresh mmap'd pages, so each
+#: operation on a larger block first pays page faults (measured: 2 MB blocks
+#: made Huber 4x and MSE up to 6x slower, depending on the allocator's
+#: history).  Below the threshold the temporaries are recycled from the heap;
+#: much smaller blocks would pay Python overhead per block instead.
+BLOCK_ENTRIES = 16_000
 
 
 def _vector(values, name):
@@ -73,7 +74,7 @@ def loss_grid(loss, x, y, w_values, b_values, chunk=None):
 
     The grid is evaluated ``chunk`` grid points at a time, each chunk as one
     ``(chunk, n)`` block of predictions, so the extra memory is a few
-    blocks (256 KiB each by default, see :data:`BLOCK_ENTRIES`) for any grid
+    blocks (125 KiB each by default, see :data:`BLOCK_ENTRIES`) for any grid
     size.  A loss that accepts ``axis`` (the mean over that axis only) is
     called once per block; any other loss once per grid point (correct, but
     a Python loop).
