@@ -137,8 +137,15 @@ def test_a_large_wrong_array_is_reported_by_its_first_wrong_entry(capsys):
     expected = np.arange(12.0).reshape(3, 4)
     wrong = expected.copy()
     wrong[1, 2] = -1.0
-    assert exercises.check_value(wrong, expected, name="A") is False
-    assert capsys.readouterr().out == "✗ A is an array of shape (3, 4) whose entry (1, 2) is -1.0, expected 6.0.\n"
+    assert exercises.check_function(lambda: wrong, lambda: expected, [((), {})], name="f") is False
+    assert capsys.readouterr().out == "✗ f() returned an array of shape (3, 4) whose entry (1, 2) is -1.0, expected 6.0.\n"
+
+
+def test_a_by_hand_answer_never_reveals_the_expected_value(capsys):
+    assert exercises.check_value(0.75, 0.4, name="eta_max", hint="Write the Hessian.") is False
+    out = capsys.readouterr().out
+    assert out == "✗ eta_max = 0.75 is not correct. Hint: Write the Hessian.\n"
+    assert "0.4" not in out
 
 
 @pytest.mark.parametrize("checker", sorted(FUNCTION_CHECKERS))
@@ -146,7 +153,8 @@ def test_a_large_wrong_array_is_reported_by_its_first_wrong_entry(capsys):
 def test_a_non_function_is_named_as_such(checker, thing, capsys):
     check, _ = FUNCTION_CHECKERS[checker]
     assert check(NOT_FUNCTIONS[thing]) is False
-    assert "is not a function" in capsys.readouterr().out
+    expected = "is not defined yet (got None)" if thing == "None" else "is not a function"
+    assert expected in capsys.readouterr().out
 
 
 def test_messages_say_what_was_wrong_and_hint(capsys):
@@ -156,7 +164,9 @@ def test_messages_say_what_was_wrong_and_hint(capsys):
     assert "returned shape (3,), expected a single number" in capsys.readouterr().out
     exercises.check_mse(lambda y, p: float(np.mean(np.abs(np.asarray(y) - p))))
     out = capsys.readouterr().out
-    assert "my_mse(3.0, 1.5) returned 1.5, expected 2.25" in out and "Hint: Square the residuals" in out
+    assert "my_mse(3.0, 1.5) returned 1.5, expected 2.25" in out and "Hint: That is the MAE" in out
+    exercises.check_mse(lambda y, p: float(np.exp(np.mean(np.asarray(y) - p))))   # nobody predicted this
+    assert "Hint: Square the residuals" in capsys.readouterr().out
     exercises.check_huber(raises)
     assert "raised ZeroDivisionError: boom" in capsys.readouterr().out
 
@@ -172,7 +182,7 @@ def test_naive_log_softmax_fails_on_large_logits(capsys):
     assert "subtract the largest logit" in out
 
 
-def test_a_function_that_mutates_inputs_cannot_corrupt_later_cases(capsys):
+def test_a_function_that_mutates_its_inputs_is_reported(capsys):
     calls = []
 
     def mutating(y_true, y_pred):
@@ -182,8 +192,8 @@ def test_a_function_that_mutates_inputs_cannot_corrupt_later_cases(capsys):
         calls.append(1)
         return value
 
-    assert exercises.check_mse(mutating) is True
-    assert len(calls) == 4
+    assert exercises.check_mse(mutating) is False
+    assert "modified its argument 2 in place" in capsys.readouterr().out
 
 
 def test_reference_values_come_from_bpcore(capsys):
@@ -204,7 +214,7 @@ def test_learning_rate_bound_answers(answer, ok, capsys):
 
 def test_check_value_hint_and_none_message(capsys):
     assert exercises.check_value(None, 2.15, name="W_new", hint="W - lr*g") is False
-    assert capsys.readouterr().out == "✗ W_new is None: replace the ... with your answer. Hint: W - lr*g\n"
+    assert capsys.readouterr().out == "✗ W_new is None: replace the ... with your answer. Hint: W - lr*g.\n"
 
 
 def test_check_function_accepts_tuples_and_names_the_wrong_item(capsys):
@@ -236,3 +246,38 @@ def test_function_checkers_never_raise_whatever_the_function_returns(result):
 @given(st.one_of(st.none(), st.text(max_size=3), st.floats(allow_nan=True)))
 def test_learning_rate_bound_with_a_bad_x_does_not_raise(x):
     assert exercises.check_learning_rate_bound(0.4, x=x) is False
+
+
+def test_nothing_a_student_function_does_escapes(capsys):
+    import sys
+
+    assert exercises.check_mse(lambda y, p: sys.exit(0)) is False
+    assert "raised SystemExit" in capsys.readouterr().out
+    assert exercises.check_mse(lambda y, p: (_ for _ in ()).throw(KeyboardInterrupt())) is False
+    assert "raised KeyboardInterrupt" in capsys.readouterr().out
+
+
+def test_a_student_function_that_never_returns_is_stopped(capsys):
+    def forever(y_true, y_pred):
+        while True:
+            pass
+
+    assert exercises.check_function(forever, bp.losses.mse, [((1.0, 2.0), {})], name="f", time_limit=0.2) is False
+    assert "did not finish within 0.2 s" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [0.4 + 0j, "0.4", b"0.4", np.array(0.4 + 0j), [0.4 + 0j], np.array(["0.4"])])
+def test_complex_and_string_answers_are_never_accepted(answer, capsys):
+    assert exercises.check_learning_rate_bound(answer, x=2.0) is False
+    assert exercises.check_function(lambda: answer, lambda: 0.4, [((), {})]) is False
+
+
+def test_known_learning_rate_mistakes_get_their_own_hints(capsys):
+    hints = {}
+    for wrong in (1 / 5, 2 / 4, 1.0, 5.0, 0.9):
+        assert exercises.check_learning_rate_bound(wrong, x=2.0) is False
+        hints[wrong] = capsys.readouterr().out
+    assert "1/λ_max" in hints[1 / 5] and "forgot the bias" in hints[2 / 4]
+    assert "x = 1" in hints[1.0] and "λ_max itself" in hints[5.0]
+    assert "Write the Hessian" in hints[0.9]
+    assert not any("0.4" in text for text in hints.values())

@@ -1,0 +1,38 @@
+r"""Answer checkers for the exercises.
+
+A check cell in a chapter calls one of these with the student's function or
+number. The checker compares it with the reference in ``bpcore`` and prints
+either a ✓ or *what* is wrong with a hint aimed at the mistake it recognises.
+It returns ``True`` or ``False`` and never raises, whatever it is given: a
+check cell must run in the student edition too, where the exercise is still a
+stub that returns ``None``.
+
+The machinery is in :mod:`bpcore.exercises._core`; each chapter's checkers
+are a module of their own (a reference, test cases, a catalogue of
+:class:`Mistake` with hints) and are re-exported here.
+
+>>> check_value(1.125, 1.125, name="L")
+✓ L = 1.125 is correct.
+True
+>>> check_function(None, lambda x: x, [((1.0,), {})], name="my_fn")
+✗ my_fn is not defined yet (got None): write the function with `def my_fn(...):` and run that cell first.
+False
+"""
+
+from ._core import Mistake, check_function, check_value, run_student
+from .losses import check_huber, check_log_softmax, check_mse
+from .neuron import check_learning_rate_bound, check_neuron_step
+
+__all__ = [
+    "Mistake",
+    "check_value",
+    "check_function",
+    "run_student",
+    # chapter 1
+    "check_mse",
+    "check_huber",
+    "check_log_softmax",
+    # chapter 5
+    "check_neuron_step",
+    "check_learning_rate_bound",
+]

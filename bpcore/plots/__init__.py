@@ -1,0 +1,42 @@
+r"""Figures for the book: explicit arguments in, a matplotlib ``Figure`` out.
+
+Every function here is pure drawing. It computes nothing the book teaches
+(the caller passes losses, gradients and trajectories computed with the rest
+of ``bpcore``), never calls ``plt.show`` and never registers its figure with
+pyplot, so a figure lives exactly as long as the caller keeps a reference to
+it: widgets can redraw hundreds of times without memory growing.
+
+In a notebook a returned figure displays itself as the last expression of a
+cell. Functions that draw into one panel accept ``ax=`` so that chapters can
+compose them; they then return ``ax.figure``.
+
+>>> import numpy as np
+>>> fig = plot_loss_curve([4.0, 1.0, 0.25], label="GD")
+>>> type(fig).__name__, len(fig.axes)
+('Figure', 1)
+"""
+
+from ._figure import FastRenderer, figure_to_png, new_figure, style_context, use_style
+from .curves import plot_loss_curve, set_loss_curve
+from .graphs import plot_computation_graph
+from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, set_path
+from .losses import move_prediction, plot_losses_vs_prediction
+
+# One module per topic; a chapter's new figures go in a module of their own
+# and are re-exported here, so chapters keep writing ``bp.plots.<name>``.
+__all__ = [
+    "use_style",
+    "style_context",
+    "new_figure",
+    "figure_to_png",
+    "FastRenderer",
+    "move_prediction",
+    "set_loss_curve",
+    "set_path",
+    "plot_losses_vs_prediction",
+    "plot_loss_curve",
+    "plot_trajectory_1d",
+    "plot_contour",
+    "plot_trajectory_2d",
+    "plot_computation_graph",
+]

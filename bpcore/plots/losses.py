@@ -1,0 +1,106 @@
+r"""Chapter 1: losses and their gradients against the prediction."""
+
+import numpy as np
+
+from .. import style
+from ._figure import _symmetric_limits, new_figure
+
+def plot_losses_vs_prediction(
+    y_pred_grid,
+    losses,
+    grads=None,
+    *,
+    y_true=None,
+    y_pred=None,
+    at=None,
+    xlabel=r"prediction $\hat y$",
+    loss_ylim=None,
+    grad_ylim=None,
+    grad_ylabel=r"$\partial L / \partial \hat y$",
+    loss_ylabel=r"loss $L$",
+    title=None,
+    figsize=None,
+    margins=None,
+    legend_loc="upper center",
+):
+    r"""Loss curves :math:`L(y, \hat y)` over a grid of predictions, and
+    optionally their gradients in a second panel side by side.
+
+    ``losses`` and ``grads`` map a legend name to an array of values on
+    ``y_pred_grid``. ``y_true`` draws a dotted line at the target;
+    ``y_pred`` marks the current prediction on every curve, at the exact
+    values ``at[name] = (loss, grad)`` if given (else interpolated).
+    ``margins`` as in :func:`new_figure`.
+
+    >>> import numpy as np
+    >>> grid = np.linspace(-1.0, 1.0, 5)
+    >>> fig = plot_losses_vs_prediction(grid, {"squared": grid**2}, {"squared": 2 * grid})
+    >>> len(fig.axes)
+    2
+    """
+    grid = np.asarray(y_pred_grid, dtype=float)
+    panels = 1 if grads is None else 2
+    if figsize is None:
+        figsize = (3.4 * panels + 0.4, 3.0)
+    fig, axes = new_figure(1, panels, figsize=figsize, margins=margins)
+    axes = np.atleast_1d(axes)
+    series = [(axes[0], losses, loss_ylabel, loss_ylim, 0)]
+    if grads is not None:
+        series.append((axes[1], grads, grad_ylabel, grad_ylim, 1))
+    for ax, curves, ylabel, ylim, which in series:
+        for colour, (name, values) in zip(style.CYCLE, curves.items()):
+            values = np.asarray(values, dtype=float)
+            ax.plot(grid, values, color=colour, label=name)
+            if y_pred is not None:
+                if at is not None and name in at:
+                    marker_y = at[name][which]
+                else:
+                    marker_y = np.interp(y_pred, grid, values)
+                ax.plot([y_pred], [marker_y], "o", color=colour, markeredgecolor="white", gid=f"marker:{which}:{name}")
+        if y_true is not None:
+            ax.axvline(y_true, color=style.PALETTE["black"], linestyle=":", linewidth=1.2, label=r"target $y$")
+        if y_pred is not None:
+            ax.axvline(y_pred, color="0.6", linewidth=0.8, gid=f"prediction:{which}")
+        ax.axhline(0.0, color="0.3", linewidth=0.6)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        limits = ylim if ylim is not None else _symmetric_limits(list(curves.values()), None)
+        if limits is not None:
+            ax.set_ylim(*limits)
+        ax.set_xlim(grid[0], grid[-1])
+    # A fixed corner: loc="best" searches positions and is slow to redraw.
+    axes[0].legend(loc=legend_loc)
+    if title is not None:
+        fig.suptitle(title).set_gid("title")
+    return fig
+
+
+def _artists(fig, prefix):
+    return [a for a in fig.findobj() if str(a.get_gid() or "").startswith(prefix)]
+
+
+def move_prediction(fig, y_pred, at, title=None):
+    r"""Move the current-prediction markers of a
+    :func:`plot_losses_vs_prediction` figure to ``y_pred``, with exact
+    values ``at[name] = (loss, grad)``; optionally replace the title.
+    Returns the artists that changed (for :class:`FastRenderer`).
+
+    >>> import numpy as np
+    >>> g = np.linspace(-1, 1, 5)
+    >>> fig = plot_losses_vs_prediction(g, {"sq": g**2}, {"sq": 2 * g}, y_pred=0.0, at={"sq": (0.0, 0.0)})
+    >>> len(move_prediction(fig, 0.5, {"sq": (0.25, 1.0)}))
+    4
+    """
+    changed = []
+    for artist in _artists(fig, "marker:"):
+        _, which, name = artist.get_gid().split(":", 2)
+        artist.set_data([y_pred], [at[name][int(which)]])
+        changed.append(artist)
+    for artist in _artists(fig, "prediction:"):
+        artist.set_xdata([y_pred, y_pred])
+        changed.append(artist)
+    if title is not None:
+        for artist in _artists(fig, "title"):
+            artist.set_text(title)
+            changed.append(artist)
+    return changed

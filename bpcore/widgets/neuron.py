@@ -1,0 +1,138 @@
+r"""Chapter 5: the single neuron's forward/backward stepper and learning-rate explorer."""
+
+import functools
+
+import ipywidgets
+import numpy as np
+
+from .. import neuron, plots
+from ._explorable import TWO_PANELS, _explorable, _slider_style
+
+# -- chapter 5: one forward and backward pass through a neuron ------------------
+
+NEURON_POSITIONS = {
+    "W": (0.0, 1.0),
+    "x": (0.0, -0.3),
+    "u": (1.5, 0.35),
+    "b": (1.5, -1.0),
+    "yhat": (3.0, 0.35),
+    "y": (3.0, 1.55),
+    "r": (4.5, 0.35),
+    "L": (6.0, 0.35),
+}
+NEURON_EDGES = [("W", "u"), ("x", "u"), ("u", "yhat"), ("b", "yhat"), ("yhat", "r"), ("y", "r"), ("r", "L")]
+
+
+def neuron_pass_figure(step=0, W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
+    r"""The neuron's computational graph after ``step`` stages of
+    :func:`bpcore.neuron.pass_steps`.
+
+    >>> fig = neuron_pass_figure(step=9)
+    >>> any("2.15" in t.get_text() for t in fig.axes[0].texts)
+    True
+    """
+    stages = neuron.pass_steps(W=W, b=b, x=x, y=y, lr=lr)
+    if not 0 <= int(step) < len(stages):
+        raise ValueError(f"neuron_pass_figure: step must be in 0..{len(stages) - 1}, got {step!r}")
+    stage = stages[int(step)]
+    return plots.plot_computation_graph(
+        NEURON_POSITIONS, NEURON_EDGES, labels=stage["labels"], grads=stage["grads"],
+        highlight=stage["highlight"], backward_edges=stage["backward_edges"],
+        title=f"step {int(step)} of {len(stages) - 1}", note=stage["note"], figsize=(7.0, 2.9),
+    )
+
+
+def neuron_pass_stepper(W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
+    r"""Step through one forward and backward pass of the single neuron,
+    one intermediate value at a time."""
+    stages = neuron.pass_steps(W=W, b=b, x=x, y=y, lr=lr)
+    last = len(stages) - 1
+    controls = {"step": ipywidgets.IntSlider(value=0, min=0, max=last, step=1, description="step", **_slider_style())}
+    figure = functools.partial(neuron_pass_figure, W=W, b=b, x=x, y=y, lr=lr)
+    alts = [f"Computational graph of the neuron at step {i}: {stage['note']}" for i, stage in enumerate(stages)]
+    return _explorable(
+        figure, controls, [[controls["step"]]],
+        scrub_name="step", scrub_values=range(last + 1),
+        scrub_labels=[f"{i}: {stage['note'].split(':')[0]}" for i, stage in enumerate(stages)],
+        caption="One forward and backward pass through the neuron ŷ = W·x + b with L = ½(y − ŷ)²: forward values in the boxes, gradients ∂L/∂· under them.",
+        param_label="step", alts=alts,
+        text="Forward/backward step-through: run the notebook in Jupyter to use the slider.",
+    )
+
+
+# -- chapter 5: learning rate and epochs -----------------------------------------
+
+# The window of (W, b) the explorer shows: the worked example's start (2, -0.5),
+# its line of minima W + b = 3 (x = 1, y = 3) and room for a diverging run.
+_W_WINDOW = np.linspace(0.0, 4.5, 61)
+_B_WINDOW = np.linspace(-2.0, 2.5, 61)
+
+
+@functools.lru_cache(maxsize=8)
+def _contours(x, y):
+    return neuron.loss_grid(_W_WINDOW, _B_WINDOW, x=x, y=y)
+
+
+def _descent_titles(lr, epochs, loss):
+    final = loss[-1]
+    if not np.isfinite(final) or final > loss[0]:
+        status = "diverging"
+    elif final == 0.0:
+        status = "L = 0"
+    else:
+        status = f"L = {final:.3g}"
+    return f"learning rate η = {lr:g}", f"after {int(epochs)} epochs: {status}"
+
+
+def learning_rate_figure(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
+    r"""Gradient descent on the single neuron for a learning rate: the path
+    over the loss contours (left) and the loss per epoch (right, fixed log
+    axis so that runs compare frame by frame).
+
+    >>> fig = learning_rate_figure(lr=1.05, epochs=10)
+    >>> len(fig.axes), fig.axes[1].get_title()
+    (2, 'after 10 epochs: diverging')
+    """
+    path, loss = neuron.descend(lr, epochs, W0=W0, b0=b0, x=x, y=y)
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(7.4, 3.0), margins=TWO_PANELS)
+    WW, BB, LL = _contours(float(x), float(y))
+    plots.plot_trajectory_2d(WW, BB, LL + 1e-3, path, ax=left, levels=14, log=True, colorbar=False, xlabel="W", ylabel="b")
+    plots.plot_loss_curve(loss, ax=right, logy=True, ylim=(1e-10, 1e6), ylabel="loss L (log scale)")
+    right.set_xlim(-0.5, int(epochs) + 0.5)
+    left_title, right_title = _descent_titles(lr, epochs, loss)
+    left.set_title(left_title)
+    right.set_title(right_title)
+    return fig
+
+
+def _move_descent(fig, lr, epochs, W0, b0, x, y):
+    left, right = fig.axes
+    path, loss = neuron.descend(lr, epochs, W0=W0, b0=b0, x=x, y=y)
+    left_title, right_title = _descent_titles(lr, epochs, loss)
+    left.title.set_text(left_title)
+    right.title.set_text(right_title)
+    return [*plots.set_path(left, path), *plots.set_loss_curve(right, loss, logy=True), left.title, right.title]
+
+
+LEARNING_RATES = (0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 1.0, 1.02, 1.05, 1.1)
+
+
+def learning_rate_explorer(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
+    r"""Learning rate × epochs → trajectory and loss curve of the neuron."""
+    controls = {
+        "lr": ipywidgets.FloatSlider(value=lr, min=0.01, max=1.15, step=0.01, description="learning rate η", readout_format=".2f", **_slider_style()),
+        "epochs": ipywidgets.IntSlider(value=epochs, min=1, max=60, step=1, description="epochs", **_slider_style()),
+    }
+    figure = functools.partial(learning_rate_figure, W0=W0, b0=b0, x=x, y=y)
+    alts = [
+        f"Gradient-descent path on the loss contours and loss per epoch for learning rate {v:g} over {epochs} epochs."
+        for v in LEARNING_RATES
+    ]
+    return _explorable(
+        figure, controls, [list(controls.values())],
+        scrub_name="lr", scrub_values=LEARNING_RATES, scrub_labels=[f"η = {v:g}" for v in LEARNING_RATES],
+        caption=f"Gradient descent on the single neuron for {epochs} epochs: the path of (W, b) over the loss contours (left) and the loss per epoch (right).",
+        param_label="learning rate η", alts=alts,
+        text="Learning-rate explorer: run the notebook in Jupyter to move the sliders.",
+        fast=({"lr"}, functools.partial(_move_descent, W0=W0, b0=b0, x=x, y=y)),
+    )
