@@ -7,7 +7,7 @@ It returns ``True`` or ``False`` and never raises, whatever it is given: a
 check cell must run in the student edition too, where the exercise is still a
 stub that returns ``None``.
 
-The machinery is in :mod:`bpcore.exercises._core`; each chapter's checkers
+The machinery is in ``bpcore.exercises._core``; each chapter's checkers
 are a module of their own (a reference, test cases, a catalogue of
 :class:`Mistake` with hints) and are re-exported here.
 
