@@ -1,6 +1,7 @@
 # The two commands of this repository (see README.md):
 #   make book   set up .venv and the vendored assets, build the HTML book
-#   make test   the same set-up, then every test: bpcore, nbval, the browser test
+#   make test   the same set-up, then every test: bpcore, nbval (twice: as is and
+#               with numpy's optional CPU features off), the browser test
 #
 # Everything is installed on demand, so both work on a fresh machine with
 # Python 3.11 and npm. Stamp files make a second run skip what is current.
@@ -60,8 +61,18 @@ notebooks: setup
 # ---- tests ------------------------------------------------------------------
 
 # The browser test reads _build/html, so the book is built first.
+# The second run executes the chapters again with every optional numpy SIMD
+# kernel this CPU has turned off and OpenBLAS forced to an old core (SSE3;
+# OpenBLAS names its Prescott kernels "Katmai"), so an output that depends on
+# the CPU fails here, not on a reader's machine. tools/cpu_features.py lists
+# the features at run time (numpy refuses to disable one the CPU lacks) and
+# reports what numpy and OpenBLAS really use.
+NO_SIMD := NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python tools/cpu_features.py)" OPENBLAS_CORETYPE=Prescott
+
 test: setup-test book
 	$(BIN)/python -m pytest
+	$(NO_SIMD) $(BIN)/python tools/cpu_features.py --report
+	$(NO_SIMD) $(BIN)/python -m pytest chapters/
 
 benchmarks: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
