@@ -1,30 +1,135 @@
 """Input validation shared by the numeric modules.
 
-Every message names the argument and what was wrong with it, so a reader who
+Every public function of bpcore checks its arguments on entry with these
+helpers, so bad input gets one kind of answer everywhere: a ``TypeError``
+(wrong kind of thing: a string, ``None``, a complex number, an optimizer name
+instead of an optimizer) or a ``ValueError`` (right kind, wrong value: a
+ragged list, an empty array, NaN, a shape that does not match), and the
+message names the argument and what was wrong with it, so a reader who
 passes ``(n,)`` targets with ``(n, 1)`` predictions learns exactly that.
+
+A number may be given as a Python number, a numpy scalar or a 0-d array
+(``np.array(2.0)``); a bool is not a number here, and neither is a numeric
+string such as ``"1.5"``.
 """
 
+import numbers
+
 import numpy as np
+
+
+class OutOfRangeError(ValueError):
+    """Values that must lie in an interval (probabilities in [0, 1]) do not.
+
+    A ValueError like the others; :func:`bpcore.train.fit` tells it apart
+    because a model whose outputs leave [0, 1] *during* training diverged.
+    """
+
+
+def _kind(x):
+    return "None" if x is None else type(x).__name__
 
 
 def as_float64(x, name):
     """``x`` as a float64 ndarray (no copy if it already is one).
 
-    Raises TypeError for anything that is not numbers: strings, None, objects,
-    complex values and Tensors (targets are plain data; pass ``t.data``).
+    Raises TypeError for anything that is not numbers: strings (numeric ones
+    too), None, objects, complex values and Tensors (targets are plain data;
+    pass ``t.data``); ValueError for ragged nested lists.
 
     >>> as_float64([1, 2], "y_true")
     array([1., 2.])
+    >>> as_float64("1.5", "y_true")
+    Traceback (most recent call last):
+    ...
+    TypeError: y_true must be numeric, got str (dtype <U3)
     """
     if hasattr(x, "_backward"):  # a Tensor: avoid importing autodiff here
         raise TypeError(f"{name} must be an array or number, not a Tensor; pass {name}.data")
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be numeric, got {_kind(x)} (dtype {np.asarray(x).dtype})")
     try:
         arr = np.asarray(x)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} is not a rectangular array: {err}") from None
+    except ValueError:  # numpy's own message ("inhomogeneous shape ...") hides the cause
+        raise ValueError(f"{name} is ragged: nested lists of unequal lengths do not form an array") from None
+    except TypeError as err:
+        raise TypeError(f"{name} must be numeric, got {_kind(x)} ({err})") from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be numeric, got {type(x).__name__} (dtype {arr.dtype})")
+        raise TypeError(f"{name} must be numeric, got {_kind(x)} (dtype {arr.dtype})")
     return arr.astype(np.float64, copy=False)
+
+
+def as_array(x, name, *, ndim=None, nonempty=True, finite=False):
+    """:func:`as_float64` plus the usual checks: number of axes, not empty, no inf/NaN.
+
+    ``ndim`` is an int or a tuple of allowed ints.
+
+    >>> as_array([[1.0, 2.0]], "X", ndim=2).shape
+    (1, 2)
+    >>> as_array([], "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x is empty (shape (0,))
+    """
+    arr = as_float64(x, name)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be a {want} array, got shape {arr.shape}")
+    if nonempty:
+        check_nonempty(arr, name)
+    if finite:
+        check_finite(arr, name)
+    return arr
+
+
+def real_number(value, name, *, finite=True):
+    """``value`` as a Python float: a real number, a numpy scalar or a 0-d array.
+
+    >>> real_number(np.array(2.0), "lr")
+    2.0
+    >>> real_number(1j, "lr")
+    Traceback (most recent call last):
+    ...
+    TypeError: lr must be a real number, got complex 1j
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""
+        raise TypeError(f"{name} must be a real number, got {_kind(value)}{shape} {_short(value)}")
+    value = float(value)
+    if finite and not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    return value
+
+
+def integer(value, name, *, minimum=None):
+    """``value`` as a Python int (a numpy integer or a 0-d integer array too), at least ``minimum``.
+
+    >>> integer(np.array(3), "epochs", minimum=0)
+    3
+    >>> integer(2.0, "epochs")
+    Traceback (most recent call last):
+    ...
+    TypeError: epochs must be an integer, got float 2.0
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {_kind(value)} {_short(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def check_callable(f, name):
+    """Raise TypeError unless ``f`` can be called (a name given as a string is the usual slip)."""
+    if not callable(f):
+        raise TypeError(f"{name} must be a function, got {_kind(f)} {_short(f)}")
+    return f
 
 
 def check_same_shape(a, b, name_a, name_b):
@@ -47,13 +152,38 @@ def check_nonempty(a, name):
         raise ValueError(f"{name} is empty (shape {a.shape})")
 
 
+def check_finite(a, name):
+    """Raise ValueError if ``a`` holds inf or NaN, saying which and where."""
+    bad = ~np.isfinite(a)
+    if bad.any():
+        first = np.argwhere(bad)[0] if a.ndim else ()
+        raise ValueError(f"{name} must be finite; found {a[tuple(first)]} at index {tuple(int(i) for i in first)}")
+
+
 def check_in_unit_interval(a, name):
-    """Raise ValueError unless every entry lies in [0, 1].
+    """Raise :class:`OutOfRangeError` (a ValueError) unless every entry lies in [0, 1].
 
     >>> check_in_unit_interval(np.array([0.5, 1.5]), "y_pred")
     Traceback (most recent call last):
     ...
-    ValueError: y_pred must lie in [0, 1]; found values from 0.5 to 1.5
+    bpcore._checks.OutOfRangeError: y_pred must lie in [0, 1]; found values from 0.5 to 1.5
+    >>> check_in_unit_interval(np.array([0.5, np.nan]), "p")
+    Traceback (most recent call last):
+    ...
+    bpcore._checks.OutOfRangeError: p must lie in [0, 1]; found NaN at index (1,)
     """
-    if not np.all((a >= 0.0) & (a <= 1.0)):
-        raise ValueError(f"{name} must lie in [0, 1]; found values from {np.nanmin(a)} to {np.nanmax(a)}")
+    if np.all((a >= 0.0) & (a <= 1.0)):
+        return
+    nan = np.isnan(a)
+    if nan.any():
+        first = tuple(int(i) for i in np.argwhere(nan)[0]) if a.ndim else ()
+        raise OutOfRangeError(f"{name} must lie in [0, 1]; found NaN at index {first}")
+    raise OutOfRangeError(f"{name} must lie in [0, 1]; found values from {np.min(a)} to {np.max(a)}")
+
+
+def _short(value, limit=40):
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        text = "<unprintable>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -34,6 +34,7 @@ array(0.)
 """
 
 import functools
+import numbers
 
 import numpy as np
 
@@ -127,7 +128,13 @@ class Tensor:
 
     @grad.setter
     def grad(self, value):
-        self._grad = None if value is None else _as_float_array(value, "Tensor.grad")
+        if value is None:
+            self._grad = None
+            return
+        arr = _as_float_array(value, "Tensor.grad")
+        if arr.shape != self._data.shape:  # a gradient has its tensor's shape, as .data does
+            raise ValueError(f"Tensor.grad: new value has shape {arr.shape}, tensor has shape {self._data.shape}")
+        self._grad = arr
 
     shape = property(lambda self: self._data.shape)
     ndim = property(lambda self: self._data.ndim)
@@ -317,10 +324,17 @@ class Tensor:
 
     def logsumexp(self, axis=-1, keepdims=False):
         r"""Stable :math:`\log\sum_j e^{x_j}`; its gradient is the softmax."""
-        lse = logsumexp(self._data, axis=axis, keepdims=True)
-        out = Tensor._node(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp")
         a = self._data
-        out._backward = lambda g: self._accumulate(_spread(g, a.shape, lse.shape) * np.exp(a - lse))
+        lse = logsumexp(a, axis=axis, keepdims=True)
+        out = Tensor._node(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp")
+
+        def _backward(g):
+            # softmax as e^(a - m) / sum e^(a - m), not e^(a - lse): for |a| >= 1e16
+            # lse = m + log(sum) rounds to m and e^(a - lse) would be 1 everywhere
+            m = a.max(axis=axis, keepdims=True)
+            e = np.exp(a - np.where(np.isfinite(m), m, 0.0))
+            self._accumulate(_spread(g, a.shape, lse.shape) * (e / e.sum(axis=axis, keepdims=True)))
+        out._backward = _backward
         return out
 
     def _reduce(self, data, axis, scale, op):
@@ -356,6 +370,14 @@ class Tensor:
 
     # -- conveniences --------------------------------------------------------
     def __float__(self):
+        if _tracing and self.requires_grad:
+            # float() (and math.sin, which calls it) returns a plain number with
+            # no history: the gradient through it would silently be 0
+            raise TypeError(
+                "grad: f converted a Tensor to a Python float (float(), math.* functions, int(), ...), "
+                "which leaves the graph, so its gradient would silently be 0. Use Tensor operations and "
+                "bpcore.autodiff's exp, log, tanh, ... instead of math.*; use .data for a value you only "
+                "want to look at")
         return float(self._data)
 
     def __len__(self):
@@ -442,6 +464,10 @@ def logsumexp(x, axis=-1, keepdims=False):
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
+#: Whether a ``grad`` call is running ``f`` (then float() of a tracked Tensor is an error).
+_tracing = 0
+
+
 def grad(f):
     r"""Return a function computing :math:`\frac{df}{dx}` (like HIPS autograd).
 
@@ -449,22 +475,43 @@ def grad(f):
     Tensors (arithmetic, ``bp.losses``, the functions in this module). A float
     in gives a float out; an array in gives an array of the same shape.
 
+    ``f`` must keep ``x`` in the graph: a function that turns it into a plain
+    number (``float(x)``, ``math.sin(x)``) raises TypeError, instead of
+    returning a gradient of 0 that would be silently wrong (a constant ``f``
+    that never touches ``x`` has gradient 0). ``grad`` computes first
+    derivatives only: ``grad(grad(f))`` raises TypeError too.
+
     >>> grad(lambda w: 0.5 * (3.0 - (w * 1.0 - 0.5)) ** 2)(2.0)
     -1.5
     """
+    if not callable(f):
+        raise TypeError(f"grad: f must be a function, got {type(f).__name__}")
+
     @functools.wraps(f)
     def df(x, *args, **kwargs):
-        x_t = Tensor(x)  # a copy: x is never modified
-        y = f(x_t, *args, **kwargs)
+        global _tracing
+        if isinstance(x, Tensor) and x.requires_grad:
+            raise TypeError(
+                "grad: x is a Tensor that is being differentiated, as in grad(grad(f)): bpcore's engine "
+                "computes first derivatives only (its backward pass is not itself recorded). Derive the "
+                "first derivative by hand and apply grad to that, or use finite differences "
+                "(bpcore.gradcheck.numerical_grad) of grad(f)")
+        x_t = Tensor(x.data if isinstance(x, Tensor) else _as_float_array(x, "x"))  # a copy: x is never modified
+        _tracing += 1
+        try:
+            y = f(x_t, *args, **kwargs)
+        finally:
+            _tracing -= 1
         if not isinstance(y, Tensor):
-            arr = np.asarray(y)
-            if arr.dtype.kind not in "biuf" or arr.size != 1:
+            arr = np.asarray(y) if isinstance(y, (numbers.Real, np.ndarray, np.generic)) else np.asarray(None)
+            if isinstance(y, (bool, np.bool_)) or arr.dtype.kind not in "iuf" or arr.size != 1:
                 raise TypeError(f"grad: f must return a scalar, got {type(y).__name__} {getattr(arr, 'shape', '')}")
-            g = np.zeros_like(x_t.data)  # f does not depend on x
+            # a plain number: f is a constant (float() and math.* of x raise above)
+            g = np.zeros_like(x_t.data)
         elif y.size != 1:
             raise TypeError(f"grad: f must return a scalar, got a Tensor of shape {y.shape}; reduce it, e.g. with .sum()")
         else:
             y.backward()
             g = x_t.grad
-        return g if isinstance(x, np.ndarray) else float(g) if np.ndim(x) == 0 else g
+        return g if isinstance(x, np.ndarray) and x.ndim else float(g) if g.ndim == 0 else g
     return df

@@ -30,6 +30,7 @@ classifier, prefer :func:`softmax_cross_entropy`, which works on logits and
 needs no clipping at all.
 """
 
+import functools
 import numbers
 
 import numpy as np
@@ -99,17 +100,49 @@ def _loss(value):
     return float(value) if value.ndim == 0 else value
 
 
+def _no_silent_overflow(function):
+    """Finite inputs give a finite result or a clear ValueError, never inf or NaN.
+
+    Near the float64 limit (:math:`1.8\\times10^{308}`) a difference or a square
+    can overflow although the inputs are finite. Where a correct result exists
+    the formulas avoid the overflow (see :func:`_mean`); where the true value
+    itself is too large for float64 this says so instead of returning inf.
+    NaN or inf *inputs* still give NaN or inf (a diverged model, which
+    :func:`bpcore.train.fit` detects).
+    """
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = function(*args, **kwargs)
+        if isinstance(result, Tensor) or np.all(np.isfinite(result)):
+            return result
+        inputs = [a.data if isinstance(a, Tensor) else np.asarray(a, dtype=np.float64) for a in args[:2]]
+        if all(np.all(np.isfinite(a)) for a in inputs):
+            raise ValueError(
+                f"{function.__name__}: the result overflows float64 (its true value is beyond "
+                f"{np.finfo(np.float64).max:.3g}) although the inputs are finite; rescale y_true and the "
+                "predictions (e.g. divide both by their largest magnitude)")
+        return result
+    return checked
+
+
 def _mean(elementwise, axis):
     """The regression losses' reduction: everything (a number), or one axis (an array).
 
     ``axis`` exists so that a whole grid of models can be scored in one call
     (one row of predictions per model, see :func:`bpcore.landscape.loss_grid`).
     """
-    if axis is None:
-        return elementwise.mean()
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"axis must be None or an int, got {axis!r}")
-    return elementwise.mean(axis=int(axis))
+    if axis is not None:
+        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+            raise TypeError(f"axis must be None or an int, got {axis!r}")
+        axis = int(axis)
+    mean = elementwise.mean(axis=axis)
+    if isinstance(elementwise, Tensor) or np.all(np.isfinite(mean)) or not np.all(np.isfinite(elementwise)):
+        return mean
+    # the sum overflowed although every term is finite (terms near 1e308):
+    # add the terms already divided by n instead
+    n = elementwise.size if axis is None else elementwise.shape[axis]
+    return (elementwise / n).sum(axis=axis)
 
 
 def _gradient(g, y_pred):
@@ -125,6 +158,7 @@ def _mean_squared_error(y, yhat, axis=None):
     return _mean((yhat - y) ** 2, axis)
 
 
+@_no_silent_overflow
 def mse(y_true, y_pred, axis=None):
     r"""Mean squared error :math:`\frac1n\sum_i (y_i-\hat y_i)^2` (``n`` = number of elements).
 
@@ -141,6 +175,7 @@ def mse(y_true, y_pred, axis=None):
     return _loss(_mean_squared_error(y, yhat, axis))
 
 
+@_no_silent_overflow
 def mse_grad(y_true, y_pred):
     r""":math:`\partial\,\mathrm{MSE}/\partial\hat y_i = \frac{2}{n}(\hat y_i - y_i)`.
 
@@ -148,9 +183,10 @@ def mse_grad(y_true, y_pred):
     array([0., 2.])
     """
     y, _, yhat = _pair(y_true, y_pred)
-    return _gradient(2.0 * (yhat - y) / y.size, y_pred)
+    return _gradient((yhat - y) * (2.0 / y.size), y_pred)  # no 2 * (yhat - y): it may overflow
 
 
+@_no_silent_overflow
 def half_mse(y_true, y_pred, axis=None):
     r"""Half the MSE, :math:`\frac1{2n}\sum_i (y_i-\hat y_i)^2`; the ½ cancels the 2 of the derivative.
 
@@ -163,6 +199,7 @@ def half_mse(y_true, y_pred, axis=None):
     return _loss(0.5 * _mean_squared_error(y, yhat, axis))
 
 
+@_no_silent_overflow
 def half_mse_grad(y_true, y_pred):
     r""":math:`\partial L/\partial\hat y_i = \frac1n(\hat y_i - y_i)`.
 
@@ -170,9 +207,10 @@ def half_mse_grad(y_true, y_pred):
     -1.5
     """
     y, _, yhat = _pair(y_true, y_pred)
-    return _gradient((yhat - y) / y.size, y_pred)
+    return _gradient((yhat - y) * (1.0 / y.size), y_pred)
 
 
+@_no_silent_overflow
 def mae(y_true, y_pred, axis=None):
     r"""Mean absolute error :math:`\frac1n\sum_i |y_i-\hat y_i|`.
 
@@ -183,6 +221,7 @@ def mae(y_true, y_pred, axis=None):
     return _loss(_mean(abs(yhat - y), axis))
 
 
+@_no_silent_overflow
 def mae_grad(y_true, y_pred):
     r""":math:`\frac1n\operatorname{sign}(\hat y_i - y_i)` (the subgradient 0 where :math:`\hat y_i = y_i`).
 
@@ -199,6 +238,7 @@ def _check_delta(delta):
     return float(delta)
 
 
+@_no_silent_overflow
 def huber(y_true, y_pred, delta=1.0, axis=None):
     r"""Huber loss: quadratic for small residuals, linear for large ones.
 
@@ -218,6 +258,7 @@ def huber(y_true, y_pred, delta=1.0, axis=None):
     return _loss(_mean(0.5 * q ** 2 + delta * (a - q), axis))
 
 
+@_no_silent_overflow
 def huber_grad(y_true, y_pred, delta=1.0):
     r""":math:`\frac1n\operatorname{clip}(\hat y_i - y_i, -\delta, \delta)`.
 
@@ -238,6 +279,7 @@ def _bce_inputs(y_true, p):
     return y, p, values
 
 
+@_no_silent_overflow
 def binary_cross_entropy(y_true, p):
     r"""Binary cross-entropy :math:`-\frac1n\sum_i\big[y_i\ln p_i + (1-y_i)\ln(1-p_i)\big]`.
 
@@ -253,6 +295,7 @@ def binary_cross_entropy(y_true, p):
     return _loss(-(y * log(p) + (1.0 - y) * log(1.0 - p)).mean())
 
 
+@_no_silent_overflow
 def binary_cross_entropy_grad(y_true, p):
     r""":math:`\frac{1}{n}\,\frac{p_i - y_i}{p_i(1-p_i)}` inside :math:`[\varepsilon,1-\varepsilon]`, 0 where clipped.
 
@@ -265,6 +308,7 @@ def binary_cross_entropy_grad(y_true, p):
     return _gradient(inside * (pc - y) / (pc * (1.0 - pc)) / y.size, p)
 
 
+@_no_silent_overflow
 def cross_entropy(y_true, p):
     r"""Categorical cross-entropy :math:`-\frac1n\sum_i\sum_c y_{ic}\ln p_{ic}`.
 
@@ -282,6 +326,7 @@ def cross_entropy(y_true, p):
     return _loss(0.0 - (Y * log(p.clip(EPS, 1.0))).sum(axis=1).mean())
 
 
+@_no_silent_overflow
 def cross_entropy_grad(y_true, p):
     r""":math:`\partial L/\partial p_{ic} = -\frac{1}{n}\,\frac{y_{ic}}{p_{ic}}` (0 where :math:`p_{ic}<\varepsilon`).
 
@@ -297,13 +342,27 @@ def cross_entropy_grad(y_true, p):
 
 
 def log_softmax(z, axis=-1):
-    r""":math:`\log\operatorname{softmax}(z)_j = z_j - \log\sum_k e^{z_k}` via a stable log-sum-exp.
+    r""":math:`\log\operatorname{softmax}(z)_j = (z_j - m) - \log\sum_k e^{z_k - m}`, :math:`m = \max_k z_k`.
 
-    >>> log_softmax(np.array([1e4, 1e4]))
+    Subtracting the maximum *first* makes the result exact for logits of any
+    magnitude: for equal logits every shifted entry is exactly 0 and the
+    result is exactly :math:`-\ln M`, whereas :math:`z_j - \operatorname{logsumexp}(z)`
+    loses the :math:`\ln M` to rounding once :math:`|z| \gtrsim 10^{16}`.
+    (:math:`m` is a constant shift: the result does not depend on it, so
+    it carries no gradient.)
+
+    >>> log_softmax(np.array([1e16, 1e16]))
     array([-0.69314718, -0.69314718])
     """
     z = z if isinstance(z, Tensor) else as_float64(z, "z")
-    return z - logsumexp(z, axis=axis, keepdims=True)
+    values = z.data if isinstance(z, Tensor) else z
+    check_nonempty(values, "z")
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -values.ndim <= axis < max(values.ndim, 1):
+        raise ValueError(f"axis must be an int in [-{values.ndim}, {values.ndim}) for z of shape {values.shape}, "
+                         f"got {axis!r}")
+    m = values.max(axis=axis, keepdims=True) if values.ndim else values
+    shifted = z - np.where(np.isfinite(m), m, 0.0)  # rows of -inf: avoid inf - inf
+    return shifted - logsumexp(shifted, axis=axis, keepdims=True)
 
 
 def softmax(z, axis=-1):
@@ -313,19 +372,26 @@ def softmax(z, axis=-1):
 
     >>> softmax(np.array([0.0, 1e4, -1e4]))
     array([0., 1., 0.])
+    >>> softmax(np.array([1e300, 1e300]))
+    array([0.5, 0.5])
     """
     return exp(log_softmax(z, axis=axis))
 
 
+@_no_silent_overflow
 def softmax_cross_entropy(y_true, logits):
     r"""Cross-entropy of :math:`\operatorname{softmax}(z)`, fused: :math:`-\frac1n\sum_i\sum_c y_{ic}\big(z_{ic}-\log\sum_k e^{z_{ik}}\big)`.
 
     Working with logits ``z`` (shape ``(n, M)``) and log-sum-exp means no
-    probability is ever rounded to 0, so the loss is finite even for
-    :math:`|z|\ge 10^4`. ``y_true``: integer labels ``(n,)`` or one-hot ``(n, M)``.
+    probability is ever rounded to 0, and :func:`log_softmax` subtracts the
+    row maximum first, so the loss is finite and exact for logits of any
+    magnitude up to :math:`|z| = 10^{300}` (equal logits give exactly
+    :math:`\ln M`). ``y_true``: integer labels ``(n,)`` or one-hot ``(n, M)``.
 
     >>> softmax_cross_entropy([0], [[1e4, 0.0]])
     0.0
+    >>> softmax_cross_entropy([0], [[1e16, 1e16]]) == float(np.log(2))
+    True
     """
     z, values = _prediction(logits, "logits")
     Y = _class_targets(y_true, values, "logits")
@@ -333,6 +399,7 @@ def softmax_cross_entropy(y_true, logits):
     return _loss(0.0 - (Y * log_softmax(z, axis=1)).sum(axis=1).mean())
 
 
+@_no_silent_overflow
 def softmax_cross_entropy_grad(y_true, logits):
     r""":math:`\partial L/\partial z_{ic} = \frac1n\big(\operatorname{softmax}(z)_{ic} - y_{ic}\big)`.
 
