@@ -53,17 +53,24 @@ def _flatten(tree, name):
 
     def visit(node, where):
         if isinstance(node, dict):
-            keys = tuple(node)
+            # keys in a canonical order, not insertion order: params {"w", "b"} and
+            # grads {"b", "w"} are matched by key
+            keys = tuple(sorted(node, key=_key_order))
             return ("dict", keys, tuple(visit(node[k], f"{where}[{k!r}]") for k in keys))
         if isinstance(node, (list, tuple)) and type(node) in (list, tuple):
             kind = "list" if isinstance(node, list) else "tuple"
             return (kind, len(node), tuple(visit(v, f"{where}[{i}]") for i, v in enumerate(node)))
+        if isinstance(node, np.ndarray) and node.ndim == 0 and node.dtype.kind in "fiu":
+            leaves.append(node.astype(np.float64))
+            return ("array", ())
         if _is_scalar(node):
             leaves.append(np.asarray(node, dtype=np.float64))
             return ("float", ())
         if isinstance(node, np.ndarray):
             if node.dtype.kind not in "fiu":
                 raise TypeError(f"{where} must hold real numbers, got an array of dtype {node.dtype}")
+            if node.size == 0:
+                raise ValueError(f"{where} is an empty array (shape {node.shape}): there is nothing to optimize")
             leaves.append(np.asarray(node, dtype=np.float64))
             return ("array", node.shape)
         raise TypeError(
@@ -75,23 +82,30 @@ def _flatten(tree, name):
     return leaves, treedef
 
 
-def _unflatten(treedef, leaves):
-    """Rebuild the structure described by ``treedef`` from ``leaves``."""
+def _key_order(key):
+    """Sort key for dict keys of any (mixed) types."""
+    return (type(key).__name__, repr(key))
+
+
+def _unflatten(treedef, leaves, like):
+    """Rebuild the structure described by ``treedef`` from ``leaves``; dicts
+    get the key order of the corresponding dict in ``like`` (the params)."""
     it = iter(leaves)
 
-    def build(node):
+    def build(node, like):
         kind = node[0]
         if kind == "dict":
-            return {k: build(child) for k, child in zip(node[1], node[2])}
+            built = {k: build(child, like[k]) for k, child in zip(node[1], node[2])}
+            return {k: built[k] for k in like}
         if kind == "list":
-            return [build(child) for child in node[2]]
+            return [build(child, sub) for child, sub in zip(node[2], like)]
         if kind == "tuple":
-            return tuple(build(child) for child in node[2])
+            return tuple(build(child, sub) for child, sub in zip(node[2], like))
         value = next(it)
         # 0-d arithmetic yields numpy scalars: give back what came in.
         return float(value) if kind == "float" else np.asarray(value, dtype=np.float64)
 
-    return build(treedef)
+    return build(treedef, like)
 
 
 def _shapes_only(treedef):
@@ -122,6 +136,8 @@ def _describe(treedef):
 # --------------------------------------------------------------------------
 
 def _real(name, value):
+    if isinstance(value, np.ndarray) and value.ndim == 0:   # a 0-d array is a number
+        value = value[()]
     if not _is_scalar(value):
         raise ValueError(f"{name} must be a real number, got {value!r}")
     value = float(value)
@@ -187,7 +203,10 @@ class Optimizer:
         self._treedef = None
 
     def step(self, params, grads):
-        """Return the parameters after one update; the inputs are unchanged."""
+        """Return the parameters after one update; the inputs are unchanged.
+
+        Dicts are matched by key, not by insertion order.
+        """
         p_leaves, p_def = _flatten(params, "params")
         g_leaves, g_def = _flatten(grads, "grads")
         if _shapes_only(p_def) != _shapes_only(g_def):
@@ -206,7 +225,7 @@ class Optimizer:
             )
         self.t += 1
         new = [self._update(p, g, s, self.t) for p, g, s in zip(p_leaves, g_leaves, self.state)]
-        return _unflatten(p_def, new)
+        return _unflatten(p_def, new, params)
 
     def _init_state(self, p):
         return {}

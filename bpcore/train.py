@@ -9,8 +9,10 @@ r"""A training loop: mini-batch gradient descent with any bpcore optimizer.
     \theta \leftarrow \operatorname{optimizer.step}(\theta, g)
 
 and records what happened in a :class:`History`.  If the loss stops being a
-finite number the run has diverged: ``fit`` stops cleanly, sets
-``history.diverged`` and warns, instead of filling the model with NaNs.
+finite number (or a gradient, or the update, is ``inf``/``nan``) the run
+has diverged: ``fit`` stops cleanly, sets ``history.diverged`` and the step,
+warns, and leaves the model at its last finite parameters, instead of
+filling it with NaNs.
 
 >>> import warnings
 >>> from bpcore import data, losses, nn, optim
@@ -21,12 +23,13 @@ finite number the run has diverged: ``fit`` stops cleanly, sets
 (20, True, 1.0)
 """
 
-import numbers
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._checks import OutOfRangeError, as_array, as_float64, check_callable, integer
+from .autodiff import Tensor
 from .data import minibatches
 
 __all__ = ["History", "fit", "predict", "accuracy"]
@@ -46,8 +49,11 @@ class History:
       (each a list of arrays): the initial parameters, then those after every
       step; otherwise ``None``.
     * ``diverged`` and ``diverged_at``: whether training stopped because the
-      loss (or a parameter) became ``inf``/``nan``, and at which step index
-      (counting from 0 over the whole run); ``None`` if it did not.
+      loss, a gradient or an updated parameter became ``inf``/``nan`` (or
+      the loss rejected outputs that left its range, such as probabilities
+      outside [0, 1]), and at which step index (counting from 0 over the
+      whole run); ``None`` if it did not. The model then keeps the last
+      finite parameters: those of step ``diverged_at``, never updated.
     """
 
     step_loss: list = field(default_factory=list)
@@ -92,12 +98,19 @@ def fit(model, loss, optimizer, X, y, epochs, batch_size=None, seed=0,
     * ``record_params``: keep a copy of the parameters after every step.
     * ``progress``: print one line per epoch.
 
-    A non-finite loss (or parameter) stops training with a
-    ``RuntimeWarning`` naming the step; ``history.diverged`` is then True.
+    A non-finite loss, gradient or updated parameter stops training with a
+    ``RuntimeWarning`` naming the step; ``history.diverged`` is then True
+    and the model keeps its last finite parameters.  So does a loss that
+    raises because its input left the allowed range (e.g. probabilities
+    outside [0, 1]) after at least one update; at the very first step that
+    is a mistake in the call, and the error is raised.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
-    X = np.asarray(X, dtype=np.float64)
+    params = _check_model(model)
+    check_callable(loss, "loss")
+    _check_optimizer(optimizer)
+    epochs = integer(epochs, "epochs", minimum=0)
+    X = as_array(X, "X", finite=True)
+    as_float64(y, "y")  # numeric (labels stay integers below)
     y = np.asarray(y)
     if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
         raise ValueError(f"X and y must have the same number of samples, got shapes {X.shape} and {y.shape}")
@@ -105,8 +118,7 @@ def fit(model, loss, optimizer, X, y, epochs, batch_size=None, seed=0,
     if batch_size is None:
         batch_size, shuffle = n, False   # one batch; its order does not matter
     else:
-        shuffle = True
-    params = model.parameters()
+        batch_size, shuffle = integer(batch_size, "batch_size", minimum=1), True
     rng = np.random.default_rng(seed)
     history = History(params=[[p.data.copy() for p in params]] if record_params else None)
     step = 0
@@ -116,25 +128,57 @@ def fit(model, loss, optimizer, X, y, epochs, batch_size=None, seed=0,
             weighted_sum = 0.0
             for Xb, yb in minibatches(X, y, batch_size, shuffle=shuffle, seed=rng):
                 model.zero_grad()
-                L = loss(yb, model(Xb))
+                try:
+                    L = loss(yb, model(Xb))
+                except OutOfRangeError as err:
+                    if step == 0:   # nothing was updated yet: the call itself is wrong
+                        raise
+                    history.step_loss.append(float("nan"))
+                    return _diverged(history, step, epoch, f"the loss rejected the model's outputs ({err})",
+                                     optimizer)
+                if not isinstance(L, Tensor) or L.size != 1:
+                    raise TypeError(f"loss must return a scalar Tensor when given the model's output (so that "
+                                    f"backward() works), got {type(L).__name__} {getattr(L, 'shape', '')}")
                 value = float(L.data)
                 history.step_loss.append(value)
                 if not np.isfinite(value):
                     return _diverged(history, step, epoch, f"the loss is {value}", optimizer)
                 L.backward()
-                new = optimizer.step([p.data for p in params], [p.grad for p in params])
+                grads = [p.grad for p in params]
+                if not all(np.isfinite(g).all() for g in grads):
+                    return _diverged(history, step, epoch, "a gradient is inf/nan", optimizer)
+                new = optimizer.step([p.data for p in params], grads)
+                if not all(np.isfinite(v).all() for v in new):   # check before writing: keep the last finite ones
+                    return _diverged(history, step, epoch, "the update makes a parameter inf/nan", optimizer)
                 for p, v in zip(params, new):
                     p.data = v
                 if record_params:
                     history.params.append([v.copy() for v in new])
-                if not all(np.isfinite(v).all() for v in new):
-                    return _diverged(history, step, epoch, "a parameter became inf/nan", optimizer)
                 weighted_sum += value * len(yb)
                 step += 1
             history.epoch_loss.append(weighted_sum / n)
             if progress:
                 print(f"epoch {epoch + 1}/{epochs}  loss {history.epoch_loss[-1]:.6g}")
     return history
+
+
+def _check_model(model):
+    """The model's parameters, after checking it looks like a bpcore model."""
+    for attribute in ("parameters", "zero_grad"):
+        if not callable(getattr(model, attribute, None)):
+            raise TypeError(f"model must be a model such as bpcore.nn.MLP (callable, with parameters() and "
+                            f"zero_grad()), got {type(model).__name__} without {attribute}()")
+    check_callable(model, "model")
+    params = list(model.parameters())
+    if not params or not all(isinstance(p, Tensor) for p in params):
+        raise TypeError("model.parameters() must return a non-empty list of Tensors")
+    return params
+
+
+def _check_optimizer(optimizer):
+    if isinstance(optimizer, str) or not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must be an optimizer object such as bpcore.optim.Adam(lr=0.01), "
+                        f"got {type(optimizer).__name__} {optimizer!r:.40}")
 
 
 def predict(model, X):
@@ -144,7 +188,8 @@ def predict(model, X):
     >>> predict(Linear(2, 3), np.zeros((4, 2))).shape
     (4, 3)
     """
-    return np.array(model(np.asarray(X, dtype=np.float64)).data)
+    check_callable(model, "model")
+    return np.array(model(as_array(X, "X")).data)
 
 
 def accuracy(model, X, labels):
@@ -161,6 +206,7 @@ def accuracy(model, X, labels):
     >>> accuracy(layer, np.array([[2.0], [-1.0], [3.0]]), np.array([0, 1, 1]))
     0.6666666666666666
     """
+    as_float64(labels, "labels")
     labels = np.asarray(labels)
     outputs = predict(model, X)
     if outputs.ndim == 2 and outputs.shape[1] > 1:
