@@ -74,9 +74,9 @@ def as_array(x, name, *, ndim=None, nonempty=True, finite=False):
     arr = as_float64(x, name)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if arr.ndim not in allowed:
+        if arr.ndim not in allowed or (nonempty and arr.size == 0):
             want = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name} must be a {want} array, got shape {arr.shape}")
+            raise ValueError(f"{name} must be a {'non-empty ' if nonempty else ''}{want} array, got shape {arr.shape}")
     if nonempty:
         check_nonempty(arr, name)
     if finite:

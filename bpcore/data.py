@@ -16,17 +16,36 @@ import numbers
 
 import numpy as np
 
+from ._checks import as_float64, real_number
+
 __all__ = ["linear", "blobs", "moons", "spirals", "minibatches"]
 
 
+def _number(value):
+    """A 0-d array counts as the number it holds."""
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
+def _rng(seed):
+    if isinstance(seed, np.random.Generator):
+        return seed
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"seed must be a non-negative integer, a sequence of them, None or a "
+                        f"numpy.random.Generator, got {type(seed).__name__} {seed!r:.40}") from None
+
+
 def _count(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+    value = _number(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
 def _scale(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < np.inf:
+    value = _number(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= value < np.inf:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     return float(value)
 
@@ -34,7 +53,7 @@ def _scale(value, name):
 def _interval(value, name):
     """``(low, high)`` as two finite floats with ``low < high``."""
     try:
-        low, high = (float(v) for v in value)
+        low, high = as_float64(value, name).tolist()   # no numeric strings: float("1") would accept them
     except (TypeError, ValueError):
         low = high = None
     if low is None or not -np.inf < low < high < np.inf:
@@ -68,10 +87,13 @@ def linear(n=50, w=2.0, b=-0.5, noise=0.1, seed=0, x_range=(-1.0, 1.0)):
     n = _count(n, "n")
     noise = _scale(noise, "noise")
     lo, hi = _interval(x_range, "x_range")
-    w_arr = np.asarray(w, dtype=np.float64)
-    if w_arr.ndim > 1:
+    w_arr = as_float64(w, "w")
+    if w_arr.ndim > 1 or w_arr.size == 0:
         raise ValueError(f"w must be a number or a 1-D array, got shape {w_arr.shape}")
-    rng = np.random.default_rng(seed)
+    if not np.all(np.isfinite(w_arr)):
+        raise ValueError(f"w must be finite, got {w_arr.tolist()}")
+    b = real_number(b, "b")
+    rng = _rng(seed)
     x = rng.uniform(lo, hi, size=(n,) + w_arr.shape)
     y = (x * w_arr if w_arr.ndim == 0 else x @ w_arr) + float(b)
     return x, y + noise * rng.standard_normal(n)
@@ -92,13 +114,14 @@ def blobs(n=300, centers=3, std=1.0, seed=0, box=(-5.0, 5.0)):
     n = _count(n, "n")
     std = _scale(std, "std")
     low, high = _interval(box, "box")
-    rng = np.random.default_rng(seed)
-    if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
+    rng = _rng(seed)
+    centers = _number(centers)
+    if isinstance(centers, numbers.Integral) and not isinstance(centers, (bool, np.bool_)):
         k = _count(centers, "centers")
         means = rng.uniform(low, high, size=(k, 2))
     else:
-        means = np.asarray(centers, dtype=np.float64)
-        if means.ndim != 2 or len(means) == 0:
+        means = as_float64(centers, "centers")
+        if means.ndim != 2 or means.size == 0 or not np.all(np.isfinite(means)):
             raise ValueError(f"centers must be a count or an array of shape (k, d), got shape {means.shape}")
     sizes = _split(n, len(means))
     labels = np.repeat(np.arange(len(means)), sizes)
@@ -121,7 +144,7 @@ def moons(n=200, noise=0.1, seed=0):
     """
     n = _count(n, "n", minimum=2)
     noise = _scale(noise, "noise")
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     n0, n1 = _split(n, 2)
     t0, t1 = np.linspace(0.0, np.pi, n0), np.linspace(0.0, np.pi, n1)
     upper = np.column_stack([np.cos(t0), np.sin(t0)])
@@ -147,9 +170,10 @@ def spirals(n=300, k=3, noise=0.1, seed=0, turns=1.0):
     n = _count(n, "n")
     k = _count(k, "k")
     noise = _scale(noise, "noise")
-    if isinstance(turns, bool) or not isinstance(turns, numbers.Real) or not np.isfinite(turns):
+    turns = _number(turns)
+    if isinstance(turns, (bool, np.bool_)) or not isinstance(turns, numbers.Real) or not np.isfinite(turns):
         raise ValueError(f"turns must be a finite real number, got {turns!r}")
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     sizes = _split(n, k)
     labels = np.repeat(np.arange(k), sizes)
     t = np.concatenate([np.linspace(0.0, 1.0, m) for m in sizes])
@@ -177,8 +201,12 @@ def minibatches(X, y, batch_size, shuffle=True, seed=0):
     >>> [yb.tolist() for _, yb in minibatches(X, y, batch_size=2, shuffle=False)]
     [[0, 1], [2, 3], [4]]
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+    batch_size = _number(batch_size)
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    as_float64(X, "X"), as_float64(y, "y")   # numeric and rectangular (batches keep the dtype)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
         raise ValueError(f"X and y need a first (sample) axis, got shapes {X.shape} and {y.shape}")
@@ -187,7 +215,7 @@ def minibatches(X, y, batch_size, shuffle=True, seed=0):
     if len(X) == 0:
         raise ValueError("X and y are empty: there is nothing to batch")
     n = len(X)
-    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    order = _rng(seed).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, int(batch_size)):
         idx = order[start:start + batch_size]
         yield X[idx], y[idx]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float64
+from ._checks import as_array, as_float64, check_callable, check_finite, real_number
 
 __all__ = ["numerical_grad", "rel_error", "check_grad", "GradCheckResult", "TINY"]
 
@@ -28,7 +28,26 @@ TINY = np.finfo(np.float64).tiny
 
 
 def _is_number(x):
-    return isinstance(x, (numbers.Real, np.generic)) and not isinstance(x, bool)
+    """A real number, a real numpy scalar or a 0-d array (not a bool, a string or a complex)."""
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        x = x[()]
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
+def _positive(value, name):
+    value = real_number(value, name)
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return value
+
+
+def _value(y, where):
+    """What ``f`` returned, as a float; anything but one real number is an error."""
+    data = y.data if hasattr(y, "_backward") else y   # a Tensor
+    arr = as_float64(data, f"f's result {where}")
+    if arr.size != 1:
+        raise ValueError(f"f must return one number, but returned shape {arr.shape} {where}; reduce it, e.g. .sum()")
+    return float(arr.reshape(()))
 
 
 def numerical_grad(f, x, eps=1e-6):
@@ -41,19 +60,19 @@ def numerical_grad(f, x, eps=1e-6):
     >>> round(numerical_grad(lambda w: 0.5 * (3.0 - (w - 0.5)) ** 2, 2.0), 6)
     -1.5
     """
-    if not (isinstance(eps, numbers.Real) and eps > 0):
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    check_callable(f, "f")
+    eps = _positive(eps, "eps")
     if _is_number(x):
-        x = float(x)
-        return (float(f(x + eps)) - float(f(x - eps))) / (2.0 * eps)
-    xp = np.array(as_float64(x, "x"), dtype=np.float64)  # our own copy to nudge
+        x = real_number(x, "x")
+        return (_value(f(x + eps), "at x + eps") - _value(f(x - eps), "at x - eps")) / (2.0 * eps)
+    xp = np.array(as_array(x, "x", finite=True), dtype=np.float64)  # our own copy to nudge
     g = np.empty_like(xp)
     for i in np.ndindex(xp.shape):
         original = xp[i]
         xp[i] = original + eps
-        f_plus = float(f(xp))
+        f_plus = _value(f(xp), f"at x + eps e_{i}")
         xp[i] = original - eps
-        f_minus = float(f(xp))
+        f_minus = _value(f(xp), f"at x - eps e_{i}")
         xp[i] = original
         g[i] = (f_plus - f_minus) / (2.0 * eps)
     return g
@@ -70,13 +89,34 @@ def rel_error(a, b):
     0.5
     >>> rel_error(0.0, 0.0)
     0.0
+    >>> rel_error(1.5e308, -1.5e308)   # no overflow: opposite signs give 1
+    1.0
     """
     a, b = as_float64(a, "a"), as_float64(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; shapes must match")
     if a.size == 0:
         return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), TINY)))
+    check_finite(a, "a")
+    check_finite(b, "b")
+    return float(np.max(_rel_errors(a, b)))
+
+
+def _rel_errors(a, b):
+    """Elementwise :math:`|a-b| / \\max(|a|+|b|, \\text{tiny})` without overflow.
+
+    Near the float64 limit ``a - b`` and ``|a| + |b|`` overflow (1.5e308 vs
+    -1.5e308 would give inf/inf = nan); there both are computed from halves,
+    which changes nothing else (halving is exact for normal numbers).
+    """
+    a, b = np.atleast_1d(a), np.atleast_1d(b)
+    with np.errstate(over="ignore", invalid="ignore"):
+        errors = np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), TINY)
+    big = ~np.isfinite(errors)
+    if big.any():
+        ha, hb = a[big] / 2.0, b[big] / 2.0
+        errors[big] = np.abs(ha - hb) / (np.abs(ha) + np.abs(hb))
+    return errors
 
 
 @dataclass(frozen=True)
@@ -114,16 +154,29 @@ def check_grad(f, grad_f, x, tol=1e-6, atol=1e-8, eps=1e-6):
       index   analytic      numeric        rel. error
       ()      3             6              0.333
     """
+    check_callable(grad_f, "grad_f")
+    tol, atol = _positive(tol, "tol"), real_number(atol, "atol")
+    if atol < 0:
+        raise ValueError(f"atol must be >= 0, got {atol!r}")
     numeric = np.asarray(numerical_grad(f, x, eps=eps), dtype=np.float64)
-    analytic = as_float64(grad_f(x), "grad_f(x)")
+    result = grad_f(x)
+    analytic = as_float64(result.data if hasattr(result, "_backward") else result, "grad_f(x)")
     if analytic.shape != numeric.shape:
         raise ValueError(f"grad_f(x) has shape {analytic.shape} but x has shape {numeric.shape}")
-    error, abs_error = rel_error(analytic, numeric), float(np.max(np.abs(analytic - numeric), initial=0.0))
+    for values, which in ((analytic, "analytic"), (numeric, "numeric")):
+        if not np.all(np.isfinite(values)):
+            where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0]) if values.ndim else ()
+            message = (f"gradient check FAILED: the {which} gradient is {values[where]} at index {where} "
+                       f"(f or grad_f overflows or divides by zero at x)")
+            return GradCheckResult(1.0, float("inf"), False, analytic, numeric, message)
+    with np.errstate(over="ignore"):
+        abs_error = float(np.max(np.abs(analytic - numeric), initial=0.0))
+    error = rel_error(analytic, numeric)
     passed = bool(error <= tol or abs_error <= atol)
     if passed:
         message = f"gradient check passed: rel. error {error:.3g} (abs. error {abs_error:.3g})"
     else:
-        per_entry = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), TINY)
+        per_entry = _rel_errors(analytic, numeric).reshape(analytic.shape)
         worst = np.argsort(-per_entry, axis=None, kind="stable")[:10]
         rows = [f"  {str(tuple(int(i) for i in np.unravel_index(k, analytic.shape))):<7} "
                 f"{analytic.flat[k]:<14.6g} {numeric.flat[k]:<14.6g} {per_entry.flat[k]:.3g}" for k in worst]

@@ -22,6 +22,8 @@ import numbers
 
 import numpy as np
 
+from ._checks import as_array, as_float64, check_callable, integer, real_number
+
 __all__ = ["BLOCK_ENTRIES", "loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
 
 #: Largest number of float64 entries in one ``(chunk, n)`` block of predictions
@@ -116,15 +118,40 @@ def loss_grid(loss, x, y, w_values, b_values, chunk=None):
 # ---------------------------------------------------------------------------
 
 def _arrays(params, name="params"):
-    """A list of float64 arrays from arrays or Tensors (their ``.data``)."""
-    if not isinstance(params, (list, tuple)) or len(params) == 0:
-        raise ValueError(f"{name} must be a non-empty list of arrays, got {type(params).__name__}")
+    """A list of finite, non-empty float64 arrays from arrays or Tensors (their ``.data``)."""
+    if not isinstance(params, (list, tuple)):
+        raise TypeError(f"{name} must be a list of arrays (or of Tensors), got {type(params).__name__}")
+    if len(params) == 0:
+        raise ValueError(f"{name} must be a non-empty list of arrays, got an empty {type(params).__name__}")
     out = []
-    for p in params:
-        if not isinstance(p, (np.ndarray, np.generic, numbers.Number, list, tuple)):
-            p = p.data   # a Tensor
-        out.append(np.asarray(p, dtype=np.float64))
+    for i, p in enumerate(params):
+        if hasattr(p, "_backward"):   # a Tensor
+            p = p.data
+        out.append(as_array(p, f"{name}[{i}]", finite=True))
     return out
+
+
+def _points(values, name):
+    """A non-empty 1-D array of finite floats (the alphas and betas of a slice)."""
+    return as_array(values, name, ndim=1, finite=True)
+
+
+def _rng(seed):
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"seed must be a non-negative integer, a sequence of them, None or a "
+                        f"numpy.random.Generator, got {type(seed).__name__} {seed!r:.40}") from None
+
+
+def _loss_value(value, where):
+    """The float a loss function returned; anything but one real number is an error."""
+    data = value.data if hasattr(value, "_backward") else value
+    arr = as_float64(data, f"loss_fn's result {where}")
+    if arr.ndim != 0:
+        raise ValueError(f"loss_fn must return one number (a float), but returned an array of shape "
+                         f"{arr.shape} {where}; reduce it, e.g. with .mean()")
+    return float(arr)
 
 
 def _check_same_shapes(a, b, name_a, name_b):
@@ -164,15 +191,18 @@ def random_direction(params, seed=0, bias="zero", filter_axis=-1):
     >>> np.linalg.norm(d[0], axis=0), d[1]
     (array([5., 1.]), array([0., 0.]))
     """
-    if bias not in ("zero", "copy"):
+    if not isinstance(bias, str) or bias not in ("zero", "copy"):
         raise ValueError(f"bias must be 'zero' or 'copy', got {bias!r}")
     arrays = _arrays(params)
-    rng = np.random.default_rng(seed)
+    filter_axis = integer(filter_axis, "filter_axis")
+    rng = _rng(seed)
     direction = []
-    for p in arrays:
+    for i, p in enumerate(arrays):
         if p.ndim <= 1:
             direction.append(np.zeros_like(p) if bias == "zero" else p.copy())
             continue
+        if not -p.ndim <= filter_axis < p.ndim:
+            raise ValueError(f"filter_axis={filter_axis} is out of range for params[{i}] of shape {p.shape}")
         d = rng.standard_normal(p.shape)
         others = tuple(a for a in range(p.ndim) if a != filter_axis % p.ndim)
         p_norm = np.sqrt(np.sum(p * p, axis=others, keepdims=True))
@@ -193,10 +223,12 @@ def slice_1d(loss_fn, params, direction, alphas):
     >>> slice_1d(bowl, [np.array([1.0, 0.0])], [np.array([1.0, 1.0])], [-1.0, 0.0, 1.0])
     array([1., 1., 5.])
     """
+    check_callable(loss_fn, "loss_fn")
     theta, d = _arrays(params), _arrays(direction, "direction")
     _check_same_shapes(theta, d, "params", "direction")
-    alphas = _vector(alphas, "alphas")
-    return np.array([loss_fn([p + a * q for p, q in zip(theta, d)]) for a in alphas])
+    alphas = _points(alphas, "alphas")
+    return np.array([_loss_value(loss_fn([p + a * q for p, q in zip(theta, d)]), f"at alpha={a:g}")
+                     for a in alphas])
 
 
 def slice_2d(loss_fn, params, d1, d2, alphas, betas):
@@ -213,12 +245,14 @@ def slice_2d(loss_fn, params, d1, d2, alphas, betas):
     array([[ 0.,  1.,  4.],
            [ 9., 10., 13.]])
     """
+    check_callable(loss_fn, "loss_fn")
     theta, u, v = _arrays(params), _arrays(d1, "d1"), _arrays(d2, "d2")
     _check_same_shapes(theta, u, "params", "d1")
     _check_same_shapes(theta, v, "params", "d2")
-    alphas, betas = _vector(alphas, "alphas"), _vector(betas, "betas")
+    alphas, betas = _points(alphas, "alphas"), _points(betas, "betas")
     return np.array([
-        [loss_fn([p + a * q + b * r for p, q, r in zip(theta, u, v)]) for a in alphas]
+        [_loss_value(loss_fn([p + a * q + b * r for p, q, r in zip(theta, u, v)]), f"at alpha={a:g}, beta={b:g}")
+         for a in alphas]
         for b in betas
     ])
 
@@ -241,11 +275,23 @@ def model_loss(model, loss, X, y):
     >>> f([np.array([[2.0]]), np.array([0.0])])   # w = 2, b = 0 fits exactly
     0.0
     """
-    params = model.parameters()
+    if not callable(getattr(model, "parameters", None)) or not callable(model):
+        raise TypeError(f"model must be callable on X and have parameters(), e.g. bpcore.nn.MLP; "
+                        f"got {type(model).__name__}")
+    check_callable(loss, "loss")
+    X = as_array(X, "X")
+    as_float64(y, "y")   # numeric; integer labels stay integers
+    params = list(model.parameters())
+    if not params or not all(hasattr(p, "_backward") for p in params):
+        raise TypeError("model.parameters() must return a non-empty list of Tensors")
 
     def loss_fn(arrays):
+        arrays = _arrays(arrays, "arrays")
         if len(arrays) != len(params):
             raise ValueError(f"expected {len(params)} parameter arrays, got {len(arrays)}")
+        for i, (p, a) in enumerate(zip(params, arrays)):
+            if a.shape != p.shape:
+                raise ValueError(f"arrays[{i}] has shape {a.shape} but the model's parameter {i} has shape {p.shape}")
         saved = [p.data for p in params]
         try:
             for p, a in zip(params, arrays):
@@ -281,21 +327,29 @@ def descend(optimizer, grad_fn, x0, steps):
            [ 0.25 , -0.5  ],
            [ 0.125, -0.25 ]])
     """
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    if isinstance(optimizer, str) or not callable(getattr(optimizer, "step", None)) \
+            or not callable(getattr(optimizer, "reset", None)):
+        raise TypeError(f"optimizer must be an optimizer object such as bpcore.optim.SGD(lr=0.1), "
+                        f"got {type(optimizer).__name__} {optimizer!r:.40}")
+    check_callable(grad_fn, "grad_fn")
+    steps = integer(steps, "steps", minimum=0)
     opt = copy.deepcopy(optimizer)
     opt.reset()
-    scalar = isinstance(x0, numbers.Real) and not isinstance(x0, bool)
-    x = float(x0) if scalar else np.array(x0, dtype=np.float64)
-    if not scalar and x.ndim != 1:
-        raise ValueError(f"x0 must be a number or a 1-D array, got shape {x.shape}")
+    x = as_array(x0, "x0", ndim=(0, 1), finite=True)
+    scalar = x.ndim == 0   # a number or a 0-d array: grad_fn gets and returns floats
+    x = float(x) if scalar else x.copy()
     path = np.empty((steps + 1, 1 if scalar else x.size))
     path[0] = x
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(1, steps + 1):
             g = grad_fn(x)
-            if not scalar:
-                g = np.asarray(g, dtype=np.float64)
+            if scalar:
+                g = real_number(g.data if hasattr(g, "_backward") else g, f"grad_fn's result at step {k - 1}",
+                                finite=False)
+            else:
+                g = as_float64(g, f"grad_fn's result at step {k - 1}")
+                if g.shape != x.shape:
+                    raise ValueError(f"grad_fn returned shape {g.shape} at step {k - 1}, but x0 has shape {x.shape}")
             x = opt.step(x, g)
             path[k] = x
     return path

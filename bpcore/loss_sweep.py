@@ -61,6 +61,8 @@ def _sigmoid_slope(p):
 
 def _table(task, caller):
     """The losses of ``task`` and the factor that turns ∂L/∂(prediction) into the reported gradient."""
+    if not isinstance(task, str):
+        raise TypeError(f"{caller}: task must be 'regression' or 'classification', got {task!r}")
     if task == "regression":
         return REGRESSION_LOSSES, lambda prediction: 1.0
     if task == "classification":
@@ -69,7 +71,9 @@ def _table(task, caller):
 
 
 def _real(name, value, caller):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if isinstance(value, np.ndarray) and value.ndim == 0:   # a 0-d array is a number
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
         raise TypeError(f"{caller}: {name} must be a finite real number, got {value!r}")
     return float(value)
 
@@ -105,7 +109,9 @@ def curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     """
     table, chain = _table(task, "curves")
     y_true = _target(y_true, task, "curves")
-    if isinstance(points, bool) or not isinstance(points, numbers.Integral) or points < 2:
+    if isinstance(points, np.ndarray) and points.ndim == 0:
+        points = points[()]
+    if isinstance(points, (bool, np.bool_)) or not isinstance(points, numbers.Integral) or points < 2:
         raise ValueError(f"curves: points must be an integer >= 2, got {points!r}")
     if task == "classification":
         grid = np.linspace(0.005, 0.995, points)

@@ -33,10 +33,12 @@ def _scalar(name, value):
     """``value`` as a float; the neuron has one input, so arrays are an error."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         shape = f" of shape {value.shape}" if hasattr(value, "shape") else ""
         raise TypeError(f"{name} must be a real number (the neuron has one input), "
                         f"got {type(value).__name__}{shape}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
     return float(value)
 
 
@@ -159,13 +161,23 @@ def descend(lr, epochs, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     >>> path[1].tolist(), [round(float(v), 6) for v in loss]
     ([2.15, -0.35], [1.125, 0.72])
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+    if isinstance(epochs, np.ndarray) and epochs.ndim == 0:
+        epochs = epochs[()]
+    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, numbers.Integral) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     W0, b0, x, y = (_scalar(name, v) for name, v in zip(("W0", "b0", "x", "y"), (W0, b0, x, y)))
     path = landscape.descend(optim.SGD(lr), lambda theta: list(_gradient(*theta, x, y)), [W0, b0], int(epochs))
     with np.errstate(over="ignore", invalid="ignore"):   # a diverging run is allowed to overflow
-        loss = np.array([losses.half_mse(y, W * x + b) for W, b in path])
+        loss = np.array([_loss_or_inf(y, W * x + b) for W, b in path])
     return path, loss
+
+
+def _loss_or_inf(y, yhat):
+    """The loss, or ``inf`` once a diverging run takes it beyond float64's range."""
+    try:
+        return losses.half_mse(y, yhat)
+    except ValueError:   # half_mse refuses to return inf for finite inputs; a trajectory plots it as inf
+        return np.inf
 
 
 def loss_grid(W_values, b_values, x=1.0, y=3.0):

@@ -20,6 +20,7 @@ import numbers
 
 import numpy as np
 
+from ._checks import as_float64
 from .autodiff import Tensor
 
 __all__ = ["Linear", "MLP", "ACTIVATIONS", "INITS"]
@@ -35,9 +36,21 @@ INITS = {
 
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def _rng(seed):
+    if isinstance(seed, np.random.Generator):
+        return seed
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"seed must be a non-negative integer, a sequence of them, None or a "
+                        f"numpy.random.Generator, got {type(seed).__name__} {seed!r:.40}") from None
 
 
 class Linear:
@@ -59,15 +72,15 @@ class Linear:
 
     def __init__(self, n_in, n_out, seed=0, init="glorot"):
         self.n_in, self.n_out = _positive_int(n_in, "n_in"), _positive_int(n_out, "n_out")
-        if init not in INITS:
+        if not isinstance(init, str) or init not in INITS:
             raise ValueError(f"init must be one of {sorted(INITS)}, got {init!r}")
-        rng = np.random.default_rng(seed)
+        rng = _rng(seed)
         limit = INITS[init](self.n_in, self.n_out)
         self.W = Tensor(rng.uniform(-limit, limit, size=(self.n_in, self.n_out)))
         self.b = Tensor(np.zeros(self.n_out))
 
     def __call__(self, X):
-        shape = X.shape if isinstance(X, Tensor) else np.shape(X)
+        shape = X.shape if isinstance(X, Tensor) else as_float64(X, "X").shape
         if len(shape) != 2 or shape[1] != self.n_in:
             raise ValueError(
                 f"Linear({self.n_in} -> {self.n_out}) expects X of shape (n, {self.n_in}), got shape {shape}"
@@ -107,14 +120,16 @@ class MLP:
     """
 
     def __init__(self, sizes, activation="tanh", seed=0):
-        if activation not in ACTIVATIONS:
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        if not isinstance(sizes, (list, tuple, np.ndarray)):
+            raise TypeError(f"sizes must be a list of layer sizes such as [2, 8, 1], got {type(sizes).__name__}")
         sizes = [_positive_int(s, "each entry of sizes") for s in sizes]
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
         self.sizes, self.activation = sizes, activation
         init = "he" if activation == "relu" else "glorot"
-        rngs = np.random.default_rng(seed).spawn(len(sizes) - 1)
+        rngs = _rng(seed).spawn(len(sizes) - 1)
         self.layers = [Linear(n_in, n_out, seed=rng, init=init)
                        for n_in, n_out, rng in zip(sizes[:-1], sizes[1:], rngs)]
 

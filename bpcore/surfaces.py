@@ -28,20 +28,29 @@ import numbers
 
 import numpy as np
 
+from ._checks import as_float64
+
+#: Largest eigenvalue / coefficient a surface accepts: beyond it the value
+#: overflows float64 within a few units of the minimum, so plots and descent
+#: would show inf instead of the surface.
+MAX_COEFFICIENT = 1e300
+
 __all__ = ["Surface", "Quadratic", "Rosenbrock", "DoubleWell"]
 
 
 def _points(xy, name="xy"):
     """``xy`` as a float64 array whose last axis has length 2."""
-    points = np.asarray(xy, dtype=np.float64)
+    points = as_float64(xy, name)   # no numeric strings, complex numbers, None or ragged lists
     if points.ndim == 0 or points.shape[-1] != 2:
         raise ValueError(f"{name} must have shape (2,) or (..., 2), got shape {points.shape}")
     return points
 
 
 def _number(name, value):
-    """``value`` as a finite float, or a ValueError that names the argument."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+    """``value`` as a finite float (a 0-d array too), or a ValueError that names the argument."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValueError(f"{name} must be a finite real number, got {value!r}")
     return float(value)
 
@@ -81,6 +90,10 @@ class Surface:
 
     def grid(self, n=201):
         """``(X, Y, Z)`` on an ``n`` x ``n`` grid over ``bounds`` (meshgrid 'xy')."""
+        if isinstance(n, np.ndarray) and n.ndim == 0:
+            n = n[()]
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 2:
+            raise ValueError(f"n must be an integer >= 2, got {n!r}")
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self._value(X, Y)
@@ -127,12 +140,18 @@ class Quadratic(Surface):
             c, s = math.cos(angle), math.sin(angle)
             R = np.array([[c, -s], [s, c]])
             A = R @ np.diag([scale, scale * condition]) @ R.T
-        A = np.array(A, dtype=np.float64)
+        try:
+            A = np.array(as_float64(A, "A"))
+        except TypeError as err:
+            raise ValueError(str(err)) from None
         if A.shape != (2, 2):
             raise ValueError(f"A must have shape (2, 2), got shape {A.shape}")
         if not np.all(np.isfinite(A)) or not np.allclose(A, A.T, rtol=1e-12, atol=0):
             raise ValueError(f"A must be finite and symmetric, got {A.tolist()}")
-        A = (A + A.T) / 2
+        A = A / 2 + A.T / 2   # not (A + A.T) / 2: the sum overflows for entries near 1e308
+        if np.abs(A).max() > MAX_COEFFICIENT:
+            raise ValueError(f"A's entries (scale * condition) must be at most {MAX_COEFFICIENT:g}, so that f stays "
+                             f"finite near its minimum; got {np.abs(A).max():g}")
         eigenvalues = np.linalg.eigvalsh(A)
         if eigenvalues[0] <= 0:
             raise ValueError(f"A must be positive definite; its eigenvalues are {eigenvalues.tolist()}")
@@ -140,7 +159,7 @@ class Quadratic(Surface):
         self.eigenvalues = eigenvalues
         self.condition = float(eigenvalues[1] / eigenvalues[0])
         try:
-            self.center = np.array(center, dtype=np.float64)
+            self.center = np.array(as_float64(center, "center"))
         except (TypeError, ValueError):
             raise ValueError(f"center must be 2 finite numbers, got {center!r}") from None
         if self.center.shape != (2,) or not np.all(np.isfinite(self.center)):
@@ -195,6 +214,9 @@ class Rosenbrock(Surface):
         self.a, self.b = _number("a", a), _number("b", b)
         if not self.b > 0:
             raise ValueError(f"b must be positive and finite, got {b!r}")
+        if abs(self.a) > 1e150 or self.b > MAX_COEFFICIENT:   # a**2 is the minimum's y coordinate
+            raise ValueError(f"Rosenbrock needs |a| <= 1e150 and b <= {MAX_COEFFICIENT:g} (float64 range), "
+                             f"got a={self.a!r}, b={self.b!r}")
         self.minima = [np.array([self.a, self.a**2])]
         self.saddles = []
         s = max(1.0, abs(self.a))
@@ -245,8 +267,8 @@ class DoubleWell(Surface):
             raise ValueError(
                 f"tilt must satisfy |tilt| < {self.MAX_TILT:.4f} for two minima, got {tilt!r}"
             )
-        if not (self.stiffness > 0 and math.isfinite(self.stiffness)):
-            raise ValueError(f"stiffness must be positive and finite, got {stiffness!r}")
+        if not (0 < self.stiffness <= MAX_COEFFICIENT):
+            raise ValueError(f"stiffness must be positive and at most {MAX_COEFFICIENT:g}, got {stiffness!r}")
         roots = np.sort(np.roots([4.0, 0.0, -4.0, self.tilt]).real)
         for _ in range(3):  # polish the roots with Newton's method
             roots = roots - (4 * roots**3 - 4 * roots + self.tilt) / (12 * roots**2 - 4)
