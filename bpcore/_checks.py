@@ -125,6 +125,35 @@ def integer(value, name, *, minimum=None):
     return value
 
 
+def as_rng(seed, name="seed"):
+    """``numpy.random.default_rng(seed)`` for the seeds bpcore documents, else a TypeError naming ``seed``.
+
+    Accepted: None (fresh entropy), a non-negative integer (a 0-d array too), a
+    non-empty sequence of them, or a ``numpy.random.Generator`` (used as is,
+    so a training loop can pass its own). numpy itself would also take
+    numeric strings such as ``["1", "2"]``; bpcore does not.
+
+    >>> float(as_rng(0).random()) == float(np.random.default_rng(0).random())
+    True
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (np.random.SeedSequence, np.random.BitGenerator)) or seed is None:
+        return np.random.default_rng(seed)
+    ints = None
+    if not isinstance(seed, (str, bytes, bool, np.bool_, dict)):
+        try:
+            arr = np.asarray(seed)
+            if arr.dtype.kind in "iu" and arr.size > 0 and arr.ndim <= 1 and np.all(arr >= 0):
+                ints = arr
+        except (ValueError, TypeError):
+            pass
+    if ints is None:
+        raise TypeError(f"{name} must be a non-negative integer, a non-empty list of them, None or a "
+                        f"numpy.random.Generator, got {_kind(seed)} {_short(seed)}")
+    return np.random.default_rng(ints.tolist() if ints.ndim else int(ints))
+
+
 def check_callable(f, name):
     """Raise TypeError unless ``f`` can be called (a name given as a string is the usual slip)."""
     if not callable(f):

@@ -89,6 +89,8 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data._data
         arr = _as_float_array(data, "Tensor data")
+        if arr.size == 0:
+            raise ValueError(f"Tensor data is empty (shape {arr.shape})")
         self._data = arr.copy() if copy and arr is data else arr
         self._grad = None
         self.requires_grad = bool(requires_grad)
@@ -399,13 +401,21 @@ def _spread(g, shape, kept_shape):
 # The losses and the network are written with these, so each formula exists
 # once: an ndarray in gives an ndarray out, a Tensor in gives a Tensor out.
 
+def _operand(x):
+    """An array operand of the functions below: numeric, rectangular, not empty."""
+    arr = _as_float_array(x, "x")
+    if arr.size == 0:
+        raise ValueError(f"x is empty (shape {arr.shape})")
+    return arr
+
+
 def exp(x):
     r"""Exponential :math:`e^x`.
 
     >>> float(exp(0.0))
     1.0
     """
-    return x.exp() if isinstance(x, Tensor) else np.exp(x)
+    return x.exp() if isinstance(x, Tensor) else np.exp(_operand(x))
 
 
 def log(x):
@@ -414,7 +424,7 @@ def log(x):
     >>> float(log(1.0))
     0.0
     """
-    return x.log() if isinstance(x, Tensor) else np.log(x)
+    return x.log() if isinstance(x, Tensor) else np.log(_operand(x))
 
 
 def tanh(x):
@@ -423,7 +433,7 @@ def tanh(x):
     >>> float(tanh(0.0))
     0.0
     """
-    return x.tanh() if isinstance(x, Tensor) else np.tanh(x)
+    return x.tanh() if isinstance(x, Tensor) else np.tanh(_operand(x))
 
 
 def sigmoid(x):
@@ -434,7 +444,7 @@ def sigmoid(x):
     >>> float(sigmoid(0.0)), float(sigmoid(-1000.0))
     (0.5, 0.0)
     """
-    return x.sigmoid() if isinstance(x, Tensor) else np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=np.float64)))
+    return x.sigmoid() if isinstance(x, Tensor) else np.exp(-np.logaddexp(0.0, -_operand(x)))
 
 
 def relu(x):
@@ -443,7 +453,7 @@ def relu(x):
     >>> relu(np.array([-1.0, 2.0]))
     array([0., 2.])
     """
-    return x.relu() if isinstance(x, Tensor) else np.maximum(x, 0.0)
+    return x.relu() if isinstance(x, Tensor) else np.maximum(_operand(x), 0.0)
 
 
 def logsumexp(x, axis=-1, keepdims=False):
@@ -457,7 +467,7 @@ def logsumexp(x, axis=-1, keepdims=False):
     """
     if isinstance(x, Tensor):
         return x.logsumexp(axis=axis, keepdims=keepdims)
-    x = np.asarray(x, dtype=np.float64)
+    x = _operand(x)
     m = x.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)  # rows of -inf: avoid inf - inf
     out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
@@ -496,7 +506,10 @@ def grad(f):
                 "computes first derivatives only (its backward pass is not itself recorded). Derive the "
                 "first derivative by hand and apply grad to that, or use finite differences "
                 "(bpcore.gradcheck.numerical_grad) of grad(f)")
-        x_t = Tensor(x.data if isinstance(x, Tensor) else _as_float_array(x, "x"))  # a copy: x is never modified
+        x_arr = x.data if isinstance(x, Tensor) else _as_float_array(x, "x")
+        if x_arr.size == 0:
+            raise ValueError(f"grad: x is empty (shape {x_arr.shape})")
+        x_t = Tensor(x_arr)  # a copy: x is never modified
         _tracing += 1
         try:
             y = f(x_t, *args, **kwargs)

@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float64, real_number
+from ._checks import as_float64, as_rng as _rng, real_number
 
 __all__ = ["linear", "blobs", "moons", "spirals", "minibatches"]
 
@@ -24,16 +24,6 @@ __all__ = ["linear", "blobs", "moons", "spirals", "minibatches"]
 def _number(value):
     """A 0-d array counts as the number it holds."""
     return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
-
-
-def _rng(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    try:
-        return np.random.default_rng(seed)
-    except (TypeError, ValueError):
-        raise TypeError(f"seed must be a non-negative integer, a sequence of them, None or a "
-                        f"numpy.random.Generator, got {type(seed).__name__} {seed!r:.40}") from None
 
 
 def _count(value, name, minimum=1):

@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_array, as_float64, check_callable, integer, real_number
+from ._checks import as_array, as_float64, as_rng as _rng, check_callable, integer, real_number
 
 __all__ = ["BLOCK_ENTRIES", "loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
 
@@ -134,14 +134,6 @@ def _arrays(params, name="params"):
 def _points(values, name):
     """A non-empty 1-D array of finite floats (the alphas and betas of a slice)."""
     return as_array(values, name, ndim=1, finite=True)
-
-
-def _rng(seed):
-    try:
-        return np.random.default_rng(seed)
-    except (TypeError, ValueError):
-        raise TypeError(f"seed must be a non-negative integer, a sequence of them, None or a "
-                        f"numpy.random.Generator, got {type(seed).__name__} {seed!r:.40}") from None
 
 
 def _loss_value(value, where):
@@ -280,7 +272,7 @@ def model_loss(model, loss, X, y):
                         f"got {type(model).__name__}")
     check_callable(loss, "loss")
     X = as_array(X, "X")
-    as_float64(y, "y")   # numeric; integer labels stay integers
+    as_array(y, "y")   # numeric and non-empty; integer labels stay integers
     params = list(model.parameters())
     if not params or not all(hasattr(p, "_backward") for p in params):
         raise TypeError("model.parameters() must return a non-empty list of Tensors")
@@ -327,7 +319,7 @@ def descend(optimizer, grad_fn, x0, steps):
            [ 0.25 , -0.5  ],
            [ 0.125, -0.25 ]])
     """
-    if isinstance(optimizer, str) or not callable(getattr(optimizer, "step", None)) \
+    if isinstance(optimizer, (str, type)) or not callable(getattr(optimizer, "step", None)) \
             or not callable(getattr(optimizer, "reset", None)):
         raise TypeError(f"optimizer must be an optimizer object such as bpcore.optim.SGD(lr=0.1), "
                         f"got {type(optimizer).__name__} {optimizer!r:.40}")

@@ -73,8 +73,9 @@ def _class_targets(y_true, values, name):
     if values.ndim != 2:
         raise ValueError(f"{name} must have shape (n, M) (one row per observation), got shape {values.shape}")
     n, n_classes = values.shape
+    y = as_float64(y_true, "y_true")   # numeric and rectangular
     labels = np.asarray(y_true)
-    y = labels if labels.dtype.kind in "iu" else as_float64(y_true, "y_true")
+    y = labels if labels.dtype.kind in "iu" else y
     check_nonempty(values, name)
     if y.ndim == 1:  # integer labels
         if y.shape[0] != n:

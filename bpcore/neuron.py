@@ -25,6 +25,7 @@ import numbers
 import numpy as np
 
 from . import landscape, losses, optim
+from ._checks import as_array
 
 __all__ = ["forward_backward", "pass_steps", "descend", "loss_grid"]
 
@@ -195,6 +196,8 @@ def loss_grid(W_values, b_values, x=1.0, y=3.0):
            [0.125, 0.   ]])
     """
     x, y = _scalar("x", x), _scalar("y", y)
+    W_values = as_array(W_values, "W_values", ndim=1, finite=True)
+    b_values = as_array(b_values, "b_values", ndim=1, finite=True)
     L = landscape.loss_grid(losses.half_mse, [x], [y], W_values, b_values)   # checks the grids
     W, B = np.meshgrid(np.asarray(W_values, dtype=np.float64), np.asarray(b_values, dtype=np.float64))
     return W, B, L

@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float64
+from ._checks import as_float64, as_rng as _rng, check_nonempty
 from .autodiff import Tensor
 
 __all__ = ["Linear", "MLP", "ACTIVATIONS", "INITS"]
@@ -41,16 +41,6 @@ def _positive_int(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
-
-
-def _rng(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    try:
-        return np.random.default_rng(seed)
-    except (TypeError, ValueError):
-        raise TypeError(f"seed must be a non-negative integer, a sequence of them, None or a "
-                        f"numpy.random.Generator, got {type(seed).__name__} {seed!r:.40}") from None
 
 
 class Linear:
@@ -80,7 +70,9 @@ class Linear:
         self.b = Tensor(np.zeros(self.n_out))
 
     def __call__(self, X):
-        shape = X.shape if isinstance(X, Tensor) else as_float64(X, "X").shape
+        if not isinstance(X, Tensor):
+            check_nonempty(as_float64(X, "X"), "X")
+        shape = X.shape if isinstance(X, Tensor) else np.shape(X)
         if len(shape) != 2 or shape[1] != self.n_in:
             raise ValueError(
                 f"Linear({self.n_in} -> {self.n_out}) expects X of shape (n, {self.n_in}), got shape {shape}"

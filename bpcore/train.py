@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import OutOfRangeError, as_array, as_float64, check_callable, integer
+from ._checks import OutOfRangeError, as_array, as_float64, as_rng, check_callable, integer
 from .autodiff import Tensor
 from .data import minibatches
 
@@ -119,7 +119,7 @@ def fit(model, loss, optimizer, X, y, epochs, batch_size=None, seed=0,
         batch_size, shuffle = n, False   # one batch; its order does not matter
     else:
         batch_size, shuffle = integer(batch_size, "batch_size", minimum=1), True
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     history = History(params=[[p.data.copy() for p in params]] if record_params else None)
     step = 0
     # Overflow on the way to divergence is reported once, by our own warning.
@@ -176,7 +176,7 @@ def _check_model(model):
 
 
 def _check_optimizer(optimizer):
-    if isinstance(optimizer, str) or not callable(getattr(optimizer, "step", None)):
+    if isinstance(optimizer, (str, type)) or not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"optimizer must be an optimizer object such as bpcore.optim.Adam(lr=0.01), "
                         f"got {type(optimizer).__name__} {optimizer!r:.40}")
 

@@ -128,7 +128,7 @@ def test_loss_grid_is_the_loss_at_every_point_in_meshgrid_order():
     (lambda: neuron.descend(0.1, -1), ValueError, "epochs must be a non-negative integer"),
     (lambda: neuron.descend(0.1, 2.5), ValueError, "epochs must be a non-negative integer"),
     (lambda: neuron.descend(0.1, 3, y=None), TypeError, "y must be a real number"),
-    (lambda: neuron.loss_grid([[1.0]], [0.0]), ValueError, "w_values must be a non-empty 1-D array"),
+    (lambda: neuron.loss_grid([[1.0]], [0.0]), ValueError, "W_values must be a non-empty 1-D array"),
 ])
 def test_bad_input_names_the_argument(call, error, message):
     with pytest.raises(error, match=message):
