@@ -281,3 +281,32 @@ def test_known_learning_rate_mistakes_get_their_own_hints(capsys):
     assert "x = 1" in hints[1.0] and "λ_max itself" in hints[5.0]
     assert "Write the Hessian" in hints[0.9]
     assert not any("0.4" in text for text in hints.values())
+
+
+# -- gaps found in review (issue 8) ------------------------------------------
+
+@pytest.mark.parametrize("x", [np.array(2.0), np.float32(2.0), np.int64(2)])
+def test_checker_keyword_arguments_accept_0d_arrays_and_numpy_scalars(x, capsys):
+    assert exercises.check_learning_rate_bound(0.4, x=x) is True
+    assert exercises.check_learning_rate_bound(np.array(0.4), x=x) is True
+    assert capsys.readouterr().out.startswith("✓ ")
+
+
+@pytest.mark.parametrize("answer", [np.complex128(0.4), np.array(0.4 + 0j), np.str_("0.4"), np.array("0.4"),
+                                    b"0.4", [0.4 + 0j]])
+def test_numpy_complex_and_string_answers_are_never_accepted(answer, capsys):
+    assert exercises.check_learning_rate_bound(answer, x=2.0) is False
+    assert capsys.readouterr().out.startswith("✗ ")
+
+
+def test_a_correct_function_that_mutates_gets_the_mutation_message_not_a_mistake_hint(capsys):
+    def correct_but_mutates(y_true, y_pred):
+        value = correct_mse(y_true, y_pred)
+        if isinstance(y_true, np.ndarray) and y_true.ndim:
+            y_true += 1.0
+        return value
+
+    assert exercises.check_mse(correct_but_mutates) is False
+    out = capsys.readouterr().out
+    assert "modified its argument 1 in place" in out
+    assert "summed the squares" not in out   # the value was right: no wrong-value hint

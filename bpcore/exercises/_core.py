@@ -368,13 +368,15 @@ def check_function(candidate, reference, cases, *, name="your function", hint=""
             expected = _call_quietly(reference, args, kwargs)
             call = _call_text(name, args, kwargs)
             got, problem = run_student(candidate, args, kwargs, time_limit=time_limit)
+            ran_cleanly = problem is None   # a known mistake explains a wrong value, not a crash or a mutation
             if problem is None:
                 try:
                     problem = _compare_results(got, expected, rtol, atol)
                 except Exception as error:  # a result so odd that comparing it fails
                     problem = f"returned something that could not be compared ({type(error).__name__})"
             if problem is not None:
-                mistake = _matching_mistake(candidate, cases, mistakes, rtol, atol, time_limit) if mistakes and got is not None else None
+                mistake = (_matching_mistake(candidate, cases, mistakes, rtol, atol, time_limit)
+                           if mistakes and ran_cleanly and got is not None else None)
                 return _report(False, _with_hint(f"{call} {problem}", mistake.hint if mistake else hint))
         count = len(cases)
         return _report(True, f"{name} agrees with the reference on {count} test case{'s' if count != 1 else ''}.")
