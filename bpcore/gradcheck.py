@@ -111,8 +111,9 @@ def _rel_errors(a, b):
     """
     a, b = np.atleast_1d(a), np.atleast_1d(b)
     with np.errstate(over="ignore", invalid="ignore"):
-        errors = np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), TINY)
-    big = ~np.isfinite(errors)
+        difference, size = np.abs(a - b), np.abs(a) + np.abs(b)
+        errors = difference / np.maximum(size, TINY)
+    big = ~(np.isfinite(difference) & np.isfinite(size))
     if big.any():
         ha, hb = a[big] / 2.0, b[big] / 2.0
         errors[big] = np.abs(ha - hb) / (np.abs(ha) + np.abs(hb))
