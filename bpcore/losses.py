@@ -358,6 +358,8 @@ def log_softmax(z, axis=-1):
     z = z if isinstance(z, Tensor) else as_float64(z, "z")
     values = z.data if isinstance(z, Tensor) else z
     check_nonempty(values, "z")
+    if values.ndim == 0:
+        raise ValueError("z must be a vector (or an (n, M) array) of logits, got a single number")
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -values.ndim <= axis < max(values.ndim, 1):
         raise ValueError(f"axis must be an int in [-{values.ndim}, {values.ndim}) for z of shape {values.shape}, "
                          f"got {axis!r}")

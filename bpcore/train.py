@@ -40,8 +40,8 @@ class History:
     r"""What :func:`fit` recorded.
 
     * ``step_loss``: the mini-batch loss at every optimizer step, *before*
-      that step's update (one entry per step; a diverged run ends with the
-      non-finite value that stopped it).
+      that step's update (one entry per step; a run stopped by its loss ends
+      with that non-finite value, NaN if the loss rejected the outputs).
     * ``epoch_loss``: for every completed epoch, the sample-weighted mean of
       its mini-batch losses, :math:`\frac1n\sum_{\mathcal B}|\mathcal B|\,L_{\mathcal B}`
       (for full-batch training this is just the loss at the epoch's start).
