@@ -84,6 +84,18 @@ def as_array(x, name, *, ndim=None, nonempty=True, finite=False):
     return arr
 
 
+def to_float(value):
+    """``float(value)``, with Python integers too large for float64 (``10**400``) as ``±inf``.
+
+    >>> to_float(10**400), to_float(-(10**400)), to_float(2)
+    (inf, -inf, 2.0)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return np.inf if value > 0 else -np.inf
+
+
 def real_number(value, name, *, finite=True):
     """``value`` as a Python float: a real number, a numpy scalar or a 0-d array.
 
@@ -99,7 +111,7 @@ def real_number(value, name, *, finite=True):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""
         raise TypeError(f"{name} must be a real number, got {_kind(value)}{shape} {_short(value)}")
-    value = float(value)
+    value = to_float(value)
     if finite and not np.isfinite(value):
         raise ValueError(f"{name} must be a finite real number, got {value!r}")
     return value
@@ -122,6 +134,8 @@ def integer(value, name, *, minimum=None):
     value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    if abs(value) > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} is too large: {_short(value)}")
     return value
 
 

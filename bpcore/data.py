@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float64, as_rng as _rng, real_number
+from ._checks import as_float64, as_rng as _rng, real_number, to_float
 
 __all__ = ["linear", "blobs", "moons", "spirals", "minibatches"]
 
@@ -30,21 +30,23 @@ def _count(value, name, minimum=1):
     value = _number(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if value > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} is too large: {value!r:.40}")
     return int(value)
 
 
 def _scale(value, name):
     value = _number(value)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= value < np.inf:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= to_float(value) < np.inf:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r:.40}")
     return float(value)
 
 
 def _interval(value, name):
     """``(low, high)`` as two finite floats with ``low < high``."""
     try:
-        low, high = as_float64(value, name).tolist()   # no numeric strings: float("1") would accept them
-    except (TypeError, ValueError):
+        low, high = as_float64(value, name).reshape(2).tolist()   # no numeric strings: float("1") takes them
+    except (TypeError, ValueError, OverflowError):
         low = high = None
     if low is None or not -np.inf < low < high < np.inf:
         raise ValueError(f"{name} must be (low, high) with finite low < high, got {value!r}")
@@ -161,8 +163,8 @@ def spirals(n=300, k=3, noise=0.1, seed=0, turns=1.0):
     k = _count(k, "k")
     noise = _scale(noise, "noise")
     turns = _number(turns)
-    if isinstance(turns, (bool, np.bool_)) or not isinstance(turns, numbers.Real) or not np.isfinite(turns):
-        raise ValueError(f"turns must be a finite real number, got {turns!r}")
+    if isinstance(turns, (bool, np.bool_)) or not isinstance(turns, numbers.Real) or not np.isfinite(to_float(turns)):
+        raise ValueError(f"turns must be a finite real number, got {turns!r:.40}")
     rng = _rng(seed)
     sizes = _split(n, k)
     labels = np.repeat(np.arange(k), sizes)

@@ -31,6 +31,7 @@ import numbers
 import numpy as np
 
 from . import losses
+from ._checks import to_float
 from .autodiff import grad, sigmoid
 
 __all__ = ["REGRESSION_LOSSES", "CLASSIFICATION_LOSSES", "curves", "values_at"]
@@ -73,8 +74,8 @@ def _table(task, caller):
 def _real(name, value, caller):
     if isinstance(value, np.ndarray) and value.ndim == 0:   # a 0-d array is a number
         value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{caller}: {name} must be a finite real number, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(to_float(value)):
+        raise TypeError(f"{caller}: {name} must be a finite real number, got {value!r:.40}")
     return float(value)
 
 
@@ -111,8 +112,8 @@ def curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     y_true = _target(y_true, task, "curves")
     if isinstance(points, np.ndarray) and points.ndim == 0:
         points = points[()]
-    if isinstance(points, (bool, np.bool_)) or not isinstance(points, numbers.Integral) or points < 2:
-        raise ValueError(f"curves: points must be an integer >= 2, got {points!r}")
+    if isinstance(points, (bool, np.bool_)) or not isinstance(points, numbers.Integral) or not 2 <= points <= 10**7:
+        raise ValueError(f"curves: points must be an integer >= 2 (at most 10**7), got {points!r:.40}")
     if task == "classification":
         grid = np.linspace(0.005, 0.995, points)
     else:

@@ -31,11 +31,12 @@ needs no clipping at all.
 """
 
 import functools
+import inspect
 import numbers
 
 import numpy as np
 
-from ._checks import as_float64, check_in_unit_interval, check_nonempty, check_same_shape
+from ._checks import as_float64, check_in_unit_interval, check_nonempty, check_same_shape, to_float
 from .autodiff import Tensor, log, logsumexp, exp
 
 __all__ = [
@@ -117,7 +118,9 @@ def _no_silent_overflow(function):
             result = function(*args, **kwargs)
         if isinstance(result, Tensor) or np.all(np.isfinite(result)):
             return result
-        inputs = [a.data if isinstance(a, Tensor) else np.asarray(a, dtype=np.float64) for a in args[:2]]
+        bound = inspect.signature(function).bind(*args, **kwargs)
+        inputs = [a.data if isinstance(a, Tensor) else np.asarray(a, dtype=np.float64)
+                  for a in list(bound.arguments.values())[:2]]   # (y_true, y_pred), however they were passed
         if all(np.all(np.isfinite(a)) for a in inputs):
             raise ValueError(
                 f"{function.__name__}: the result overflows float64 (its true value is beyond "
@@ -234,8 +237,10 @@ def mae_grad(y_true, y_pred):
 
 
 def _check_delta(delta):
-    if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not 0 < delta < np.inf:
-        raise ValueError(f"delta must be a positive finite number, got {delta!r}")
+    if isinstance(delta, np.ndarray) and delta.ndim == 0:   # a 0-d array is a number
+        delta = delta[()]
+    if isinstance(delta, (bool, np.bool_)) or not isinstance(delta, numbers.Real) or not 0 < to_float(delta) < np.inf:
+        raise ValueError(f"delta must be a positive finite number, got {delta!r:.40}")
     return float(delta)
 
 

@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 
 from . import landscape, losses, optim
-from ._checks import as_array
+from ._checks import as_array, to_float
 
 __all__ = ["forward_backward", "pass_steps", "descend", "loss_grid"]
 
@@ -38,8 +38,8 @@ def _scalar(name, value):
         shape = f" of shape {value.shape}" if hasattr(value, "shape") else ""
         raise TypeError(f"{name} must be a real number (the neuron has one input), "
                         f"got {type(value).__name__}{shape}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if not np.isfinite(to_float(value)):
+        raise ValueError(f"{name} must be a finite number, got {value!r:.40}")
     return float(value)
 
 
@@ -164,7 +164,7 @@ def descend(lr, epochs, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     """
     if isinstance(epochs, np.ndarray) and epochs.ndim == 0:
         epochs = epochs[()]
-    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, numbers.Integral) or not 0 <= epochs < 2**63:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     W0, b0, x, y = (_scalar(name, v) for name, v in zip(("W0", "b0", "x", "y"), (W0, b0, x, y)))
     path = landscape.descend(optim.SGD(lr), lambda theta: list(_gradient(*theta, x, y)), [W0, b0], int(epochs))

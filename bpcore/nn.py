@@ -38,8 +38,8 @@ INITS = {
 def _positive_int(value, name):
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or not 1 <= value < 2**63:
+        raise ValueError(f"{name} must be a positive integer, got {value!r:.40}")
     return int(value)
 
 
@@ -114,7 +114,7 @@ class MLP:
     def __init__(self, sizes, activation="tanh", seed=0):
         if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-        if not isinstance(sizes, (list, tuple, np.ndarray)):
+        if not isinstance(sizes, (list, tuple, np.ndarray)) or (isinstance(sizes, np.ndarray) and sizes.ndim != 1):
             raise TypeError(f"sizes must be a list of layer sizes such as [2, 8, 1], got {type(sizes).__name__}")
         sizes = [_positive_int(s, "each entry of sizes") for s in sizes]
         if len(sizes) < 2:

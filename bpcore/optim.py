@@ -30,6 +30,8 @@ import numbers
 
 import numpy as np
 
+from ._checks import to_float
+
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam"]
 
 
@@ -64,7 +66,7 @@ def _flatten(tree, name):
             leaves.append(node.astype(np.float64))
             return ("array", ())
         if _is_scalar(node):
-            leaves.append(np.asarray(node, dtype=np.float64))
+            leaves.append(np.asarray(to_float(node), dtype=np.float64))
             return ("float", ())
         if isinstance(node, np.ndarray):
             if node.dtype.kind not in "fiu":
@@ -140,7 +142,7 @@ def _real(name, value):
         value = value[()]
     if not _is_scalar(value):
         raise ValueError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
+    value = to_float(value)
     if math.isnan(value):
         raise ValueError(f"{name} must be a real number, got {value!r}")
     return value

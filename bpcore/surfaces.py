@@ -28,7 +28,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float64
+from ._checks import as_float64, to_float
 
 #: Largest eigenvalue / coefficient a surface accepts: beyond it the value
 #: overflows float64 within a few units of the minimum, so plots and descent
@@ -50,8 +50,8 @@ def _number(name, value):
     """``value`` as a finite float (a 0-d array too), or a ValueError that names the argument."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(to_float(value)):
+        raise ValueError(f"{name} must be a finite real number, got {value!r:.40}")
     return float(value)
 
 
@@ -92,8 +92,8 @@ class Surface:
         """``(X, Y, Z)`` on an ``n`` x ``n`` grid over ``bounds`` (meshgrid 'xy')."""
         if isinstance(n, np.ndarray) and n.ndim == 0:
             n = n[()]
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 2:
-            raise ValueError(f"n must be an integer >= 2, got {n!r}")
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or not 2 <= n <= 100_000:
+            raise ValueError(f"n must be an integer from 2 to 100000 (an n x n grid), got {n!r:.40}")
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self._value(X, Y)
@@ -137,6 +137,9 @@ class Quadratic(Surface):
                 raise ValueError(f"condition must be a finite number >= 1, got {condition!r}")
             if not scale > 0.0:
                 raise ValueError(f"scale must be positive and finite, got {scale!r}")
+            if scale * condition > MAX_COEFFICIENT:
+                raise ValueError(f"scale * condition (the largest eigenvalue) must be at most {MAX_COEFFICIENT:g}, so "
+                                 f"that f stays finite near its minimum; got scale={scale!r}, condition={condition!r}")
             c, s = math.cos(angle), math.sin(angle)
             R = np.array([[c, -s], [s, c]])
             A = R @ np.diag([scale, scale * condition]) @ R.T

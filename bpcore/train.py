@@ -214,5 +214,5 @@ def accuracy(model, X, labels):
     else:
         predicted = (outputs.reshape(len(outputs), -1)[:, 0] > 0).astype(int)
     if labels.shape != predicted.shape:
-        raise ValueError(f"labels must have shape {predicted.shape} (one integer per sample), got {labels.shape}")
+        raise ValueError(f"labels must have shape {predicted.shape} (one integer per row of X), got {labels.shape}")
     return float(np.mean(predicted == labels))
