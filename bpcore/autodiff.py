@@ -38,7 +38,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["Tensor", "grad", "exp", "log", "tanh", "sigmoid", "relu", "logsumexp"]
+__all__ = ["Tensor", "grad", "exp", "log", "tanh", "sigmoid", "relu", "logsumexp", "log_softmax"]
 
 
 def _as_float_array(x, name):
@@ -327,16 +327,23 @@ class Tensor:
     def logsumexp(self, axis=-1, keepdims=False):
         r"""Stable :math:`\log\sum_j e^{x_j}`; its gradient is the softmax."""
         a = self._data
-        lse = logsumexp(a, axis=axis, keepdims=True)
+        m = a.max(axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)  # rows of -inf: avoid inf - inf
+        e = np.exp(a - m)
+        total = e.sum(axis=axis, keepdims=True)
+        lse = np.log(total) + m
         out = Tensor._node(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp")
+        # the gradient is the softmax e^(a - m) / sum e^(a - m), not e^(a - lse):
+        # for |a| >= 1e16, lse = m + log(sum) rounds to m and e^(a - lse) would be 1
+        out._backward = lambda g: self._accumulate(_spread(g, a.shape, lse.shape) * (e / total))
+        return out
 
-        def _backward(g):
-            # softmax as e^(a - m) / sum e^(a - m), not e^(a - lse): for |a| >= 1e16
-            # lse = m + log(sum) rounds to m and e^(a - lse) would be 1 everywhere
-            m = a.max(axis=axis, keepdims=True)
-            e = np.exp(a - np.where(np.isfinite(m), m, 0.0))
-            self._accumulate(_spread(g, a.shape, lse.shape) * (e / e.sum(axis=axis, keepdims=True)))
-        out._backward = _backward
+    def log_softmax(self, axis=-1):
+        r""":math:`z_j - \log\sum_k e^{z_k}`, exact for equal entries of any size; see :func:`log_softmax`."""
+        out_data, softmax = _log_softmax(self._data, axis)
+        out = Tensor._node(out_data, (self,), "log_softmax")
+        # d/dz_k of (z_j - logsumexp z) is [j = k] - softmax_k
+        out._backward = lambda g: self._accumulate(g - softmax * g.sum(axis=axis, keepdims=True))
         return out
 
     def _reduce(self, data, axis, scale, op):
@@ -476,6 +483,33 @@ def logsumexp(x, axis=-1, keepdims=False):
 
 #: Whether a ``grad`` call is running ``f`` (then float() of a tracked Tensor is an error).
 _tracing = 0
+
+
+def _log_softmax(a, axis):
+    """``(log_softmax(a), softmax(a))`` along ``axis``, shifting by the maximum *first*."""
+    m = a.max(axis=axis, keepdims=True)
+    shifted = a - np.where(np.isfinite(m), m, 0.0)  # exactly 0 at the maximum; rows of -inf: no inf - inf
+    e = np.exp(shifted)
+    total = e.sum(axis=axis, keepdims=True)
+    return shifted - np.log(total), e / total
+
+
+def log_softmax(x, axis=-1):
+    r"""Stable :math:`\log\operatorname{softmax}(x)_j = (x_j - m) - \log\sum_k e^{x_k - m}`, :math:`m=\max_k x_k`.
+
+    Subtracting the maximum before anything else makes the result exact for
+    equal entries of any magnitude (:math:`-\ln M` for :math:`M` equal
+    entries, even :math:`10^{300}`), where :math:`x_j - \operatorname{logsumexp}(x)`
+    loses the :math:`\ln M` to rounding once :math:`|x| \gtrsim 10^{16}`.
+    Its gradient, :math:`\bar x = \bar y - \operatorname{softmax}(x)\sum_j \bar y_j`,
+    is computed from the same shifted exponentials.
+
+    >>> log_softmax(np.array([1e16, 1e16]))
+    array([-0.69314718, -0.69314718])
+    """
+    if isinstance(x, Tensor):
+        return x.log_softmax(axis=axis)
+    return _log_softmax(_operand(x), axis)[0]
 
 
 def grad(f):

@@ -32,12 +32,13 @@ needs no clipping at all.
 
 import functools
 import inspect
+import math
 import numbers
 
 import numpy as np
 
 from ._checks import as_float64, check_in_unit_interval, check_nonempty, check_same_shape, to_float
-from .autodiff import Tensor, log, logsumexp, exp
+from .autodiff import Tensor, exp, log, log_softmax as _log_softmax
 
 __all__ = [
     "EPS",
@@ -102,6 +103,11 @@ def _loss(value):
     return float(value) if value.ndim == 0 else value
 
 
+def _all_finite(value):
+    """Whether a float or an array holds only finite numbers (fast for the common float)."""
+    return math.isfinite(value) if isinstance(value, float) else bool(np.isfinite(value).all())
+
+
 def _no_silent_overflow(function):
     """Finite inputs give a finite result or a clear ValueError, never inf or NaN.
 
@@ -116,7 +122,7 @@ def _no_silent_overflow(function):
     def checked(*args, **kwargs):
         with np.errstate(over="ignore", invalid="ignore"):
             result = function(*args, **kwargs)
-        if isinstance(result, Tensor) or np.all(np.isfinite(result)):
+        if isinstance(result, Tensor) or _all_finite(result):
             return result
         bound = inspect.signature(function).bind(*args, **kwargs)
         inputs = [a.data if isinstance(a, Tensor) else np.asarray(a, dtype=np.float64)
@@ -141,7 +147,7 @@ def _mean(elementwise, axis):
             raise TypeError(f"axis must be None or an int, got {axis!r}")
         axis = int(axis)
     mean = elementwise.mean(axis=axis)
-    if isinstance(elementwise, Tensor) or np.all(np.isfinite(mean)) or not np.all(np.isfinite(elementwise)):
+    if isinstance(elementwise, Tensor) or _all_finite(mean) or not _all_finite(elementwise):
         return mean
     # the sum overflowed although every term is finite (terms near 1e308):
     # add the terms already divided by n instead
@@ -354,8 +360,8 @@ def log_softmax(z, axis=-1):
     magnitude: for equal logits every shifted entry is exactly 0 and the
     result is exactly :math:`-\ln M`, whereas :math:`z_j - \operatorname{logsumexp}(z)`
     loses the :math:`\ln M` to rounding once :math:`|z| \gtrsim 10^{16}`.
-    (:math:`m` is a constant shift: the result does not depend on it, so
-    it carries no gradient.)
+    A Tensor ``z`` gives a Tensor, whose gradient
+    (:func:`bpcore.autodiff.log_softmax`) reuses the same shifted exponentials.
 
     >>> log_softmax(np.array([1e16, 1e16]))
     array([-0.69314718, -0.69314718])
@@ -365,12 +371,10 @@ def log_softmax(z, axis=-1):
     check_nonempty(values, "z")
     if values.ndim == 0:
         raise ValueError("z must be a vector (or an (n, M) array) of logits, got a single number")
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -values.ndim <= axis < max(values.ndim, 1):
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -values.ndim <= axis < values.ndim:
         raise ValueError(f"axis must be an int in [-{values.ndim}, {values.ndim}) for z of shape {values.shape}, "
                          f"got {axis!r}")
-    m = values.max(axis=axis, keepdims=True) if values.ndim else values
-    shifted = z - np.where(np.isfinite(m), m, 0.0)  # rows of -inf: avoid inf - inf
-    return shifted - logsumexp(shifted, axis=axis, keepdims=True)
+    return _log_softmax(z, axis=axis)
 
 
 def softmax(z, axis=-1):

@@ -235,3 +235,21 @@ def test_0d_arrays_are_accepted_wherever_a_float_is():
     assert surfaces.Quadratic(condition=np.array(4.0)).condition == 4.0
     assert gradcheck.numerical_grad(lambda w: w * w, np.array(3.0), eps=np.array(1e-6)) == pytest.approx(6.0)
     assert optim.Adam(lr=0.1).step(np.array(1.0), np.array(5.0)) == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize("axis", [-1, 0, 1])
+@pytest.mark.parametrize("scale", [1.0, 1e3])
+def test_log_softmax_gradient_matches_finite_differences(axis, scale):
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(3, 4)) * scale
+    weights = rng.normal(size=(3, 4))   # a generic upstream gradient
+
+    def f(values):
+        return float(np.sum(weights * bp.autodiff.log_softmax(values, axis=axis)))
+
+    def grad_f(values):
+        t = Tensor(values)
+        (bp.autodiff.log_softmax(t, axis=axis) * weights).sum().backward()
+        return t.grad
+
+    assert gradcheck.check_grad(f, grad_f, z, eps=1e-6 * scale, tol=1e-6)
