@@ -203,8 +203,12 @@ def check_finite(a, name):
         raise ValueError(f"{name} must be finite; found {a[tuple(first)]} at index {tuple(int(i) for i in first)}")
 
 
-def check_in_unit_interval(a, name):
-    """Raise :class:`OutOfRangeError` (a ValueError) unless every entry lies in [0, 1].
+def check_in_unit_interval(a, name, error=OutOfRangeError):
+    """Raise ``error`` unless every entry lies in [0, 1].
+
+    Predictions get :class:`OutOfRangeError` (a ValueError that training
+    reads as divergence); targets pass ``error=ValueError`` (a wrong target
+    is a mistake in the data, whenever it shows up).
 
     >>> check_in_unit_interval(np.array([0.5, 1.5]), "y_pred")
     Traceback (most recent call last):
@@ -220,8 +224,8 @@ def check_in_unit_interval(a, name):
     nan = np.isnan(a)
     if nan.any():
         first = tuple(int(i) for i in np.argwhere(nan)[0]) if a.ndim else ()
-        raise OutOfRangeError(f"{name} must lie in [0, 1]; found NaN at index {first}")
-    raise OutOfRangeError(f"{name} must lie in [0, 1]; found values from {np.min(a)} to {np.max(a)}")
+        raise error(f"{name} must lie in [0, 1]; found NaN at index {first}")
+    raise error(f"{name} must lie in [0, 1]; found values from {np.min(a)} to {np.max(a)}")
 
 
 def _short(value, limit=40):

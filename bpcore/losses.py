@@ -91,7 +91,7 @@ def _class_targets(y_true, values, name):
                              f"{values.shape}, found values from {y.min():g} to {y.max():g}")
         return np.eye(n_classes)[y.astype(np.intp)]
     check_same_shape(y, values, "y_true", name)
-    check_in_unit_interval(y, "y_true")
+    check_in_unit_interval(y, "y_true", error=ValueError)
     return y
 
 
@@ -286,7 +286,7 @@ def huber_grad(y_true, y_pred, delta=1.0):
 
 def _bce_inputs(y_true, p):
     y, p, values = _pair(y_true, p, name="p")
-    check_in_unit_interval(y, "y_true")
+    check_in_unit_interval(y, "y_true", error=ValueError)
     check_in_unit_interval(values, "p")
     return y, p, values
 

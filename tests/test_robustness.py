@@ -253,3 +253,12 @@ def test_log_softmax_gradient_matches_finite_differences(axis, scale):
         return t.grad
 
     assert gradcheck.check_grad(f, grad_f, z, eps=1e-6 * scale, tol=1e-6)
+
+
+def test_a_bad_target_in_a_later_batch_is_an_error_not_divergence():
+    X = np.zeros((4, 1))
+    y = np.array([[0.0], [1.0], [1.0], [2.0]])   # the last target is not a probability
+    model = nn.Linear(1, 1)
+    model.W.data, model.b.data = np.array([[0.0]]), np.array([0.5])
+    with pytest.raises(ValueError, match=r"y_true must lie in \[0, 1\]"):
+        train.fit(model, losses.binary_cross_entropy, optim.SGD(0.1), X, y, epochs=1, batch_size=1, seed=0)
