@@ -11,8 +11,12 @@ _LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))
 _MARKERS = ("o", "s", "^", "D", "v", "P")
 
 
+# Colours in an order that never puts vermillion next to orange.
+_COLOURS = tuple(style.PALETTE[name] for name in ("blue", "vermillion", "green", "black", "purple", "sky_blue"))
+
+
 def _styled(index):
-    return dict(color=style.CYCLE[index % len(style.CYCLE)], linestyle=_LINE_STYLES[index % len(_LINE_STYLES)],
+    return dict(color=_COLOURS[index % len(_COLOURS)], linestyle=_LINE_STYLES[index % len(_LINE_STYLES)],
                 marker=_MARKERS[index % len(_MARKERS)])
 
 
@@ -43,11 +47,11 @@ def plot_series(x, series, *, ax=None, logx=False, logy=False, xlabel="", ylabel
     if title is not None:
         ax.set_title(title)
     if len(series) > 1 and legend_loc is not None:
-        ax.legend(loc=legend_loc)
+        ax.legend(loc=legend_loc, fontsize=9)
     return fig
 
 
-def plot_layer_gradients(panels, *, depth_label="layer ℓ (1 = next to the input)", ylim=(1e-20, 1e10), figsize=(7.4, 3.0)):
+def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the input)", ylim=(1e-19, 1e5), figsize=(7.4, 3.6)):
     r"""One panel per activation: ``panels`` maps a title to a mapping
     ``{legend name: per-layer values}``, drawn on a shared log axis. The
     values are gradient norms relative to the last layer; a dotted line
@@ -58,7 +62,7 @@ def plot_layer_gradients(panels, *, depth_label="layer ℓ (1 = next to the inpu
     ['tanh', 'relu']
     """
     fig, axes = new_figure(1, len(panels), figsize=figsize, sharey=True,
-                           margins=dict(left=0.1, right=0.99, bottom=0.33, top=0.9, wspace=0.08))
+                           margins=dict(left=0.14, right=0.99, bottom=0.27, top=0.92, wspace=0.08))
     axes = np.atleast_1d(axes)
     for ax, (title, curves) in zip(axes, panels.items()):
         for index, (name, values) in enumerate(curves.items()):
@@ -69,9 +73,9 @@ def plot_layer_gradients(panels, *, depth_label="layer ℓ (1 = next to the inpu
         ax.set_ylim(*ylim)
         ax.set_title(title)
         ax.set_xlabel(depth_label if ax is axes[len(axes) // 2] else "")
-    axes[0].set_ylabel("‖∂L/∂Z_ℓ‖ relative to\nthe last layer (log)")
+    axes[0].set_ylabel("$\\|\\partial L/\\partial Z_\\ell\\|$ relative to\nthe last layer (log scale)")
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), bbox_to_anchor=(0.55, 0.0))
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), bbox_to_anchor=(0.55, 0.0), fontsize=9)
     return fig
 
 
@@ -100,16 +104,16 @@ def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, 
     left.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
     left.set_yscale("log")
     left.set_ylim(1e-12, 1e12)
-    left.set_xlabel("layer ℓ (1 = next to the input)")
-    left.set_ylabel("‖∂L/∂Z_ℓ‖ / ‖∂L/∂Z_last‖")
+    left.set_xlabel(r"layer $\ell$ (1 = next to the input)")
+    left.set_ylabel(r"$\|\partial L/\partial Z_\ell\|\ /\ \|\partial L/\partial Z_\mathrm{last}\|$")
     left.set_title("gradient, backward")
     right.set_yscale("log")
     right.set_ylim(1e-4, 1e4)
-    right.set_xlabel("layer ℓ")
-    right.set_ylabel("std of activations H_ℓ")
+    right.set_xlabel(r"layer $\ell$")
+    right.set_ylabel(r"std of the activations $H_\ell$")
     right.set_title("activations, forward")
     if reference is not None:
-        left.legend(loc="lower right")
+        left.legend(loc="lower right", fontsize=9)
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     return fig
 
