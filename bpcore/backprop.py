@@ -48,6 +48,7 @@ __all__ = [
     "layer_gradient_norms",
     "graph_storage",
     "mlp_pass_steps",
+    "STEPPER_NETWORK",
 ]
 
 #: The activations of the chapter: name -> (φ(z), φ'(z)).

@@ -1,7 +1,7 @@
 r"""Show the real source of a ``bpcore`` function in a chapter.
 
 A chapter that explains how the code works quotes it with
-:func:`source`, which reads the code with :func:`inspect.getsource` when
+`source`, which reads the code with ``inspect.getsource`` when
 the notebook runs. The excerpt therefore cannot drift from the code: change
 the code and the next execution shows the change (and nbval flags the stale
 output until the notebook is re-executed).

@@ -34,7 +34,7 @@ def _hidden_delta_mistakes(delta2, W2, h):
 
 def check_hidden_delta(answer, name="delta1"):
     r"""Check :math:`\delta_1 = (\delta_2 W_2^\top) \odot (1 - h^2)` for the
-    givens :data:`HIDDEN_DELTA_GIVENS` (a tanh hidden layer). A list, tuple
+    givens ``bpcore.exercises.backprop.HIDDEN_DELTA_GIVENS`` (a tanh hidden layer). A list, tuple
     or array of the two numbers is accepted; the expected value is never shown.
 
     >>> check_hidden_delta([-1.125, -0.36])
