@@ -109,3 +109,21 @@ def test_chapter4_plots_return_figures_that_render(make):
     assert isinstance(fig, Figure)
     assert bp.plots.figure_to_png(fig).startswith(b"\x89PNG")
     assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+
+
+def test_fast_gain_redraw_shows_the_same_picture_as_the_static_figure(explorers):
+    import io
+
+    from PIL import Image
+
+    explorer = explorers["depth"]
+    slider = explorer.controls["gain"]
+    original = slider.value
+    slider.value = 2.0
+    try:
+        live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
+    finally:
+        slider.value = original
+    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(widgets.depth_figure("tanh", 2.0)))).convert("RGB"), dtype=int)
+    assert live.shape == full.shape
+    assert np.mean(np.abs(live - full) > 40) < 0.003

@@ -1,6 +1,7 @@
 r"""Figures of chapter 4: gradients per layer, costs against size, the
 gradient-check error against the step ε."""
 
+import matplotlib.ticker
 import numpy as np
 
 from .. import style
@@ -13,6 +14,18 @@ _MARKERS = ("o", "s", "^", "D", "v", "P")
 
 # Colours in an order that never puts vermillion next to orange.
 _COLOURS = tuple(style.PALETTE[name] for name in ("blue", "vermillion", "green", "black", "purple", "sky_blue"))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _powers_of_ten(ax, step):
+    """Log-axis ticks at every ``step``-th power of ten, labelled 10ⁿ in plain
+    text: no mathtext to lay out, so a redraw is several times faster."""
+    low, high = (int(np.floor(np.log10(v))) for v in ax.get_ylim())
+    exponents = range(low - low % step, high + 1, step)
+    ax.set_yticks([10.0 ** e for e in exponents], [f"10{str(e).translate(_SUPERSCRIPT)}" for e in exponents])
+    ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
 
 
 def _styled(index):
@@ -71,6 +84,7 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
         ax.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
         ax.set_yscale("log")
         ax.set_ylim(*ylim)
+        _powers_of_ten(ax, 3)
         ax.set_title(title)
         ax.set_xlabel(depth_label if ax is axes[len(axes) // 2] else "")
     axes[0].set_ylabel("$\\|\\partial L/\\partial Z_\\ell\\|$ relative to\nthe last layer (log scale)")
@@ -99,16 +113,18 @@ def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, 
         right.plot(layers, ref_std, color="0.75", linewidth=6, solid_capstyle="round", label=reference_label)
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.clip(delta_norm / delta_norm[-1], 1e-30, 1e30)
-    left.plot(layers, relative, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting")
-    right.plot(layers, activation_std, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting")
+    left.plot(layers, relative, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting", gid="profile")
+    right.plot(layers, activation_std, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting", gid="profile")
     left.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
     left.set_yscale("log")
     left.set_ylim(1e-12, 1e12)
+    _powers_of_ten(left, 4)
     left.set_xlabel(r"layer $\ell$ (1 = next to the input)")
     left.set_ylabel(r"$\|\partial L/\partial Z_\ell\|\ /\ \|\partial L/\partial Z_\mathrm{last}\|$")
     left.set_title("gradient, backward")
     right.set_yscale("log")
     right.set_ylim(1e-4, 1e4)
+    _powers_of_ten(right, 2)
     right.set_xlabel(r"layer $\ell$")
     right.set_ylabel(r"std of the activations $H_\ell$")
     right.set_title("activations, forward")
@@ -116,6 +132,28 @@ def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, 
         left.legend(loc="lower right", fontsize=9)
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     return fig
+
+
+def set_depth_profile(fig, delta_norm, activation_std, title=""):
+    r"""Replace the current setting's curves and the title of a
+    :func:`plot_depth_profile` figure (axis limits and the reference stay).
+    Returns the changed artists, for :class:`FastRenderer`.
+
+    >>> fig = plot_depth_profile([0.1, 1.0], [0.5, 0.4])
+    >>> len(set_depth_profile(fig, [1.0, 1.0], [0.3, 0.3], title="new"))
+    3
+    """
+    delta_norm, activation_std = np.asarray(delta_norm, dtype=float), np.asarray(activation_std, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.clip(delta_norm / delta_norm[-1], 1e-30, 1e30)
+    layers = np.arange(1, delta_norm.size + 1)
+    left, right = fig.axes[:2]
+    (left_line,) = [line for line in left.get_lines() if line.get_gid() == "profile"]
+    (right_line,) = [line for line in right.get_lines() if line.get_gid() == "profile"]
+    left_line.set_data(layers, relative)
+    right_line.set_data(layers, activation_std)
+    fig._suptitle.set_text(title)
+    return [left_line, right_line, fig._suptitle]
 
 
 def plot_network_pass(positions, edges, *, labels, grads=None, grads_above=(), highlight=(), backward_edges=(),

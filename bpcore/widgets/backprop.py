@@ -94,14 +94,24 @@ def depth_figure(activation="tanh", gain=1.0, depth=20):
     >>> fig.axes[0].get_title()
     'gradient, backward'
     """
-    result = _profile(activation, float(gain), int(depth))
+    result, title = _profile(activation, float(gain), int(depth)), _depth_title(activation, gain, depth)
     reference = _profile(activation, _REFERENCE_GAIN[activation], int(depth))
-    ratio = result["delta_norm"][0] / result["delta_norm"][-1]
-    title = (f"{activation}, gain {_gain_text(float(gain))}, {int(depth)} layers: "
-             f"layer 1 gets {ratio:.1e} × the last layer's gradient norm")
     return plots.plot_depth_profile(result["delta_norm"], result["activation_std"], title=title,
                                     reference=(reference["delta_norm"], reference["activation_std"]),
                                     reference_label=_REFERENCE_NAME[activation])
+
+
+def _depth_title(activation, gain, depth):
+    result = _profile(activation, float(gain), int(depth))
+    ratio = result["delta_norm"][0] / result["delta_norm"][-1]
+    return (f"{activation}, gain {_gain_text(float(gain))}, {int(depth)} layers: "
+            f"layer 1 gets {ratio:.1e} × the last layer's gradient norm")
+
+
+def _move_depth(fig, activation, gain, depth):
+    """The gain slider only moves the current setting's curves (fast redraw)."""
+    result = _profile(activation, float(gain), int(depth))
+    return plots.set_depth_profile(fig, result["delta_norm"], result["activation_std"], _depth_title(activation, gain, depth))
 
 
 def depth_explorer(activation="tanh", gain=1.0, depth=20):
@@ -123,4 +133,5 @@ def depth_explorer(activation="tanh", gain=1.0, depth=20):
                  f"pale grey band: the {_REFERENCE_NAME[activation]} initialisation."),
         param_label="initialisation gain", alts=alts,
         text="Gradient-norm-against-depth explorer: run the notebook in Jupyter to move the sliders.",
+        fast=({"gain"}, _move_depth),
     )
