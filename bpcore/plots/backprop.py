@@ -22,9 +22,10 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def _powers_of_ten(ax, step):
     """Log-axis ticks at every ``step``-th power of ten, labelled 10ⁿ in plain
     text: no mathtext to lay out, so a redraw is several times faster."""
-    low, high = (int(np.floor(np.log10(v))) for v in ax.get_ylim())
-    exponents = range(low - low % step, high + 1, step)
+    bottom, top = ax.get_ylim()
+    exponents = [e for e in range(int(np.ceil(np.log10(bottom))), int(np.floor(np.log10(top))) + 1) if e % step == 0]
     ax.set_yticks([10.0 ** e for e in exponents], [f"10{str(e).translate(_SUPERSCRIPT)}" for e in exponents])
+    ax.set_ylim(bottom, top)
     ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
 
 
