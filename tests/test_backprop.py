@@ -98,9 +98,7 @@ def _stack_loss_autodiff(act, gain, depth, width, n, seed):
 
 @pytest.mark.parametrize("act", sorted(backprop.ACTIVATIONS))
 def test_layer_gradient_norms_equal_autodiff(act):
-    loss, Ws, Zs = _stack_loss_autodiff(act, 1.3, 5, 6, 4, seed=3)
-    for Z in Zs:
-        Z.requires_grad = True
+    loss, Ws, _ = _stack_loss_autodiff(act, 1.3, 5, 6, 4, seed=3)
     loss.backward()
     result = backprop.layer_gradient_norms(act, gain=1.3, depth=5, width=6, n=4, seed=3)
     expected = np.array([np.linalg.norm(W.grad) for W in Ws])
@@ -177,22 +175,34 @@ def test_mlp_pass_steps_validates():
         backprop.mlp_pass_steps(x="a")
 
 
+def _quoted_example(x):
+    y = x + 1          # first
+    z = y * 2          # middle
+    return z           # last
+
+
 def test_excerpt_is_the_real_source():
     excerpt = bp.excerpts.source(bp.Tensor.__mul__)
     assert excerpt.text.startswith("def __mul__(self, other):")
     assert "_backward" in excerpt.text and excerpt.filename == "bpcore/autodiff.py"
-    part = bp.excerpts.source(bp.Tensor.backward, start="order, seen", stop="node._backward(node._grad)")
-    assert part.text.splitlines()[0].startswith("order, seen") and part.text.splitlines()[-1].strip() == "node._backward(node._grad)"
-    assert part._repr_markdown_().startswith("```python\n# bpcore/autodiff.py: Tensor.backward\n")
+    assert excerpt._repr_markdown_().startswith("```python\n# bpcore/autodiff.py: Tensor.__mul__\n")
+    whole = bp.excerpts.source(bp.Tensor.backward)
+    assert whole.text.startswith("def backward(self") and "reversed(order)" in whole.text
     assert bp.excerpts.source(bp.Tensor.data).text.startswith("@property")
+
+
+def test_excerpt_start_and_stop_pick_whole_lines():
+    part = bp.excerpts.source(_quoted_example, start="# first", stop="# middle")
+    assert part.text == "y = x + 1          # first\nz = y * 2          # middle"
+    assert bp.excerpts.source(_quoted_example, start="# middle").text.splitlines()[-1].startswith("return z")
 
 
 def test_excerpt_validates():
     with pytest.raises(TypeError):
         bp.excerpts.source(3)
     with pytest.raises(ValueError, match="start"):
-        bp.excerpts.source(bp.Tensor.backward, start="no such line")
+        bp.excerpts.source(_quoted_example, start="no such line")
     with pytest.raises(ValueError, match="stop"):
-        bp.excerpts.source(bp.Tensor.backward, stop="no such line")
+        bp.excerpts.source(_quoted_example, stop="no such line")
     with pytest.raises(TypeError):
-        bp.excerpts.source(bp.Tensor.backward, start=3)
+        bp.excerpts.source(_quoted_example, start=3)
