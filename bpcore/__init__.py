@@ -18,7 +18,9 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "autodiff",
+    "backprop",
     "data",
+    "excerpts",
     "exercises",
     "gradcheck",
     "landscape",

@@ -12,8 +12,10 @@ import pytest
 
 NUMERIC_CORE = {
     "autodiff": "m.grad(lambda w: (w * w).sum())(1.0)",
+    "backprop": "m.layer_gradient_norms('relu', depth=3); m.mlp_pass_steps(); m.mlp2_gradients(m.init_mlp2(2, 3, 1), [[0.0, 1.0]], [[1.0]])",
     "data": "m.minibatches(*m.moons(20, seed=0), batch_size=8)",
-    "exercises": "m.check_huber(None)",
+    "excerpts": "m.source(m.source)",
+    "exercises": "m.check_huber(None); m.check_fixed_backward(None)",
     "gradcheck": "m.check_grad(lambda x: x * x, lambda x: 2 * x, 1.0)",
     "landscape": "m.loss_grid(__import__('bpcore').losses.mse, [1.0], [2.0], [0.0, 1.0], [0.0])",
     "loss_sweep": "m.curves(1.0, 'classification'); m.values_at(1.0, 0.5)",

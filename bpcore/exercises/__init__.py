@@ -20,6 +20,7 @@ False
 """
 
 from ._core import Mistake, check_function, check_value, run_student
+from .backprop import check_fixed_backward, check_hidden_delta, check_relu_gain, check_softmax_ce_backward
 from .losses import check_huber, check_log_softmax, check_mse
 from .neuron import check_learning_rate_bound, check_neuron_step
 
@@ -32,6 +33,11 @@ __all__ = [
     "check_mse",
     "check_huber",
     "check_log_softmax",
+    # chapter 4
+    "check_hidden_delta",
+    "check_softmax_ce_backward",
+    "check_fixed_backward",
+    "check_relu_gain",
     # chapter 5
     "check_neuron_step",
     "check_learning_rate_bound",

@@ -17,6 +17,7 @@ compose them; they then return ``ax.figure``.
 """
 
 from ._figure import FastRenderer, figure_to_png, new_figure, style_context, use_style
+from .backprop import plot_depth_profile, plot_layer_gradients, plot_network_pass, plot_series, set_depth_profile
 from .curves import plot_loss_curve, set_loss_curve
 from .graphs import plot_computation_graph
 from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, set_path
@@ -39,4 +40,10 @@ __all__ = [
     "plot_contour",
     "plot_trajectory_2d",
     "plot_computation_graph",
+    # chapter 4
+    "plot_series",
+    "plot_layer_gradients",
+    "plot_depth_profile",
+    "plot_network_pass",
+    "set_depth_profile",
 ]

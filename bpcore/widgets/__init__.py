@@ -23,6 +23,7 @@ kernel, and every number can be computed without matplotlib.
 """
 
 from ._explorable import Explorable
+from .backprop import depth_explorer, depth_figure, mlp_pass_figure, mlp_pass_stepper
 from .losses import loss_explorer, loss_explorer_figure
 from .neuron import learning_rate_explorer, learning_rate_figure, neuron_pass_figure, neuron_pass_stepper
 
@@ -36,4 +37,9 @@ __all__ = [
     "neuron_pass_stepper",
     "learning_rate_figure",
     "learning_rate_explorer",
+    # chapter 4
+    "mlp_pass_figure",
+    "mlp_pass_stepper",
+    "depth_figure",
+    "depth_explorer",
 ]
