@@ -39,6 +39,17 @@ def tags(cell) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+CHECK_CALL = re.compile(r"\b(bp|bpcore)\.exercises\.check_\w+\(")
+
+
+def is_check(cell) -> bool:
+    """A check cell: tagged ``check`` (the convention), or an untagged code cell
+    outside a solution that calls a checker (so a forgotten tag is not fatal)."""
+    if cell.cell_type != "code":
+        return False
+    return CHECK in tags(cell) or (SOLUTION not in tags(cell) and bool(CHECK_CALL.search(cell.source)))
+
+
 def directive_names(source: str) -> list[str]:
     """Names of the directives opened in a markdown source, in order."""
     return [m.group("name") for m in map(DIRECTIVE_OPEN.match, source.splitlines()) if m]
@@ -88,6 +99,7 @@ def exercises(nb) -> list[Exercise]:
     A stub or check cell belongs to the last exercise directive above it.
     """
     found: list[Exercise] = []
+    hidden = solution_cells(nb)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -100,7 +112,7 @@ def exercises(nb) -> list[Exercise]:
         elif found and cell.cell_type == "code":
             if STUB in tags(cell):
                 found[-1].stubs.append(i)
-            if CHECK in tags(cell):
+            if is_check(cell) and i not in hidden:
                 found[-1].checks.append(i)
                 found[-1].check_sources.append(cell.source)
     return found
@@ -122,7 +134,7 @@ def student_notebook(nb, chapter: str, clear_outputs_of=(STUB, CHECK)):
     hidden = solution_cells(nb)
     nb.cells = [c for i, c in enumerate(nb.cells) if i not in hidden]
     for cell in nb.cells:
-        if cell.cell_type == "code" and set(tags(cell)) & set(clear_outputs_of):
+        if cell.cell_type == "code" and (set(tags(cell)) & set(clear_outputs_of) or is_check(cell)):
             cell.outputs = []
             cell.execution_count = None
     nb.metadata[METADATA_KEY] = {
