@@ -1,6 +1,9 @@
 # The two commands of this repository (see README.md):
 #   make book   set up .venv and the vendored assets, build the HTML book
 #   make test   the same set-up, then every test: bpcore, nbval, the browser test
+# and for instructors (chapters/appendix/instructors.md):
+#   make student                  the student edition in _build/student/
+#   make grade SUBMISSIONS=DIR    grade submitted notebooks into DIR/grades.csv
 #
 # Everything is installed on demand, so both work on a fresh machine with
 # Python 3.11 and npm. Stamp files make a second run skip what is current.
@@ -12,7 +15,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: book test notebooks serve vendor setup setup-test clean benchmarks lab
+.PHONY: book test notebooks student grade serve vendor setup setup-test clean benchmarks lab
 
 # ---- set-up ---------------------------------------------------------------
 
@@ -53,14 +56,30 @@ serve:
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
 
 # Re-run every chapter from a fresh kernel, top to bottom, and store the
-# outputs (and widget state) in the notebooks. Commit the result.
+# outputs (and widget state) in the notebooks; then regenerate the clean
+# student notebooks in notebooks/ that Binder and Colab open. Commit both.
 notebooks: setup
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
+	$(BIN)/python tools/student_edition.py notebooks
+
+# ---- the student edition and grading -----------------------------------------
+
+# _build/student/notebooks (no solutions, no MyST, executed: every check
+# prints ✗ on its stub) and _build/student/html (solutions hidden).
+student: setup vendor
+	$(BIN)/python tools/student_edition.py build
+
+# Grade every .ipynb under SUBMISSIONS into SUBMISSIONS/grades.csv and
+# SUBMISSIONS/feedback/ (fresh kernel per notebook, in parallel).
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)"
 
 # ---- tests ------------------------------------------------------------------
 
-# The browser test reads _build/html, so the book is built first.
-test: setup-test book
+# The browser test reads _build/html and the leak test also the student
+# edition, so both are built first.
+test: setup-test book student
 	$(BIN)/python -m pytest
 
 benchmarks: setup
