@@ -282,17 +282,20 @@ def _grade(path, result, chapters, time_limit, cell_time_limit):
     result.chapter = chapter_name
     result.scores = {label: 0 for label in chapter.labels}
     check_sources = {s.strip() for sources in chapter.checks.values() for s in sources}
-    student_cells = [c for c in nb.cells if c.cell_type == "code"
+    # (position in the submission, counted from 1 as a student counts, cell)
+    student_cells = [(n, c) for n, c in enumerate(nb.cells, start=1) if c.cell_type == "code"
                      and not is_check(c) and c.source.strip() not in check_sources]
     problems = []
     if any(SOLUTION in tags(c) for c in nb.cells):
         problems.append("contains solution cells of the instructor edition")
-    review = _suspicious(student_cells)
+    review = _suspicious([c for _, c in student_cells])
 
     run = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                              "language": "python"}})
     pre = nbformat.v4.new_code_cell(PRE_CELL.replace("__MODULES__", repr(GUARDED_MODULES)))
-    run.cells = [pre] + [nbformat.v4.new_code_cell(c.source) for c in student_cells]
+    run.cells = [pre] + [nbformat.v4.new_code_cell(c.source) for _, c in student_cells]
+    position = {index: n for index, (n, _) in enumerate(student_cells, start=1)}
+    current = None
     workdir = Path(tempfile.mkdtemp(prefix="bpgrade-work-"))
     secret_dir = None
     deadline = time.monotonic() + time_limit
@@ -306,18 +309,20 @@ def _grade(path, result, chapters, time_limit, cell_time_limit):
             before = json.loads(ast.literal_eval(pre.outputs[-1]["data"]["text/plain"]))
             for index, cell in enumerate(run.cells[1:], start=1):
                 remaining = deadline - time.monotonic()
+                current = position[index]
                 if remaining <= 0:
-                    problems.append(f"time limit of {time_limit:g} s reached before cell {index}")
+                    problems.append(f"time limit of {time_limit:g} s reached before cell {current}")
                     break
                 client.timeout = max(1, int(min(cell_time_limit, remaining)))
                 started = time.monotonic()
                 client.execute_cell(cell, index)
                 error = _error_text(cell.outputs)
                 if error and error.startswith("KeyboardInterrupt") and time.monotonic() - started >= client.timeout - 0.5:
-                    problems.append(f"cell {index} exceeded the time limit ({client.timeout} s) and was stopped")
-                    break
-                if error:
-                    problems.append(f"cell {index} raised {error}")
+                    # Stopped; the kernel lives on, so the other cells still count.
+                    problems.append(f"cell {current} exceeded the time limit ({client.timeout} s) and was stopped")
+                elif error:
+                    problems.append(f"cell {current} raised {error}")
+            current = None
             # The verdicts' path is chosen now, after the student's code ran.
             secret_dir = Path(tempfile.mkdtemp(prefix="bpgrade-"))
             token = secrets.token_hex(16)
@@ -334,7 +339,8 @@ def _grade(path, result, chapters, time_limit, cell_time_limit):
             else:
                 problems.append(f"the checks could not run ({_error_text(cell.outputs) or 'no result'})")
     except DeadKernelError:
-        problems.append("the kernel died (crash, os._exit or out of memory)")
+        where = f" in cell {current}" if current else ""
+        problems.append(f"the kernel died{where} (crash, os._exit or out of memory)")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if secret_dir:
