@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from editions_fixtures import ROOT, SECRET_LINES, make_book
 
@@ -15,6 +16,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 from clean_notebook import RAW_MYST, Book, clean_notebook  # noqa: E402
 from editions import exercises, solution_cells, student_notebook  # noqa: E402
 from student_edition import check_notebooks, chapters, clean_student, write_notebooks  # noqa: E402
+
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+REPOSITORY = CONFIG["repository"]["url"]
+BOOK_URL = CONFIG["html"]["baseurl"].rstrip("/")
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +82,11 @@ def test_glue_equations_and_references_render_as_the_book_does(clean):
     assert "\\tag{1}" in alpha and "By (1)," in alpha                      # eq label and ref
     assert "\\tag{2}" in beta and "Back to (1)" in beta                    # numbering runs on
     assert "[Beta](02_beta.ipynb)" in alpha                                # chapter -> sibling notebook
-    assert "[the notes](https://backprop-book.github.io/backprop-book/chapters/appendix/notes.html)" in alpha
+    assert f"[the notes]({BOOK_URL}/chapters/appendix/notes.html)" in alpha
     assert "[Core idea](#Core-idea)" in alpha                              # {ref} to a section
     assert "[Fig. 1](#fig-alpha)" in alpha                                 # {numref}
     assert "[Mean squared error](02_beta.ipynb#ex-beta-mse)" in alpha      # {ref} to an exercise elsewhere
-    assert "https://github.com/backprop-book/backprop-book." in alpha      # substitution
+    assert f"the code is at {REPOSITORY}." in alpha                          # substitution
     assert "**Fig. 1.** A figure of (1)." in alpha                          # caption cell
 
 
@@ -99,7 +105,7 @@ def test_citations_admonitions_and_exercises(clean):
 def test_first_cell_installs_bpcore_from_the_configured_repository(clean):
     first = clean["01_alpha"].cells[0]
     assert first.cell_type == "code"
-    assert "try:\n    import bpcore\nexcept ImportError:\n    %pip install -q git+https://github.com/backprop-book/backprop-book" in first.source
+    assert f"try:\n    import bpcore\nexcept ImportError:\n    %pip install -q git+{REPOSITORY}" in first.source
     imports = clean["01_alpha"].cells[2].source
     assert "from myst_nb import glue\nexcept ImportError:" in imports
 
@@ -200,3 +206,18 @@ def test_student_html_hides_solutions_and_downloads_student_notebooks():
         assert 'class="solution' not in html and "tag_solution" not in html
         download = STUDENT / "html" / "_sources" / "chapters" / path.name
         assert nbformat.read(str(download), 4).metadata["bpbook"]["edition"] == "student"
+
+
+@pytest.mark.skipif(not (ROOT / "_build" / "html" / "index.html").exists(), reason="run `make book` first")
+def test_the_nbgitpuller_example_link_opens_a_student_notebook():
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    html = (ROOT / "_build" / "html" / "chapters" / "appendix" / "instructors.html").read_text(encoding="utf-8")
+    links = [unescape(h) for h in re.findall(r'href="([^"]*git-pull[^"]*)"', html)]
+    assert links
+    query = parse_qs(urlsplit(links[0]).query)
+    assert query["repo"] == [REPOSITORY] and query["branch"] == [CONFIG["repository"]["branch"]]
+    folder, path = query["urlpath"][0].removeprefix("lab/tree/").split("/", 1)
+    assert folder == REPOSITORY.rstrip("/").split("/")[-1]
+    assert (ROOT / path).exists() and path.startswith("notebooks/")
