@@ -97,7 +97,8 @@ def alpha() -> nbformat.NotebookNode:
 def beta() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Beta\n\n$$\nc = d\n$$ (eq-beta)\n\nBack to {eq}`eq-alpha-one` in {doc}`01_alpha`; "
-                          "{cite:t}`ch2-goodfellow2016deep`."),
+                          "{cite:t}`ch2-goodfellow2016deep`.\n\n```{math}\n:label: eq-beta-two\ng = h\n```\n\n"
+                          "Then {eq}`eq-beta-two` and {math}`x^2`."),
         new_code_cell(IMPORTS),
         new_markdown_cell("## Exercises"),
         *_exercise("ex-beta-mse", "Mean squared error", "Implement `my_mse`.",

@@ -81,6 +81,7 @@ def test_glue_equations_and_references_render_as_the_book_does(clean):
     assert "The value is 3.142;" in alpha                                  # glue with :.3f
     assert "\\tag{1}" in alpha and "By (1)," in alpha                      # eq label and ref
     assert "\\tag{2}" in beta and "Back to (1)" in beta                    # numbering runs on
+    assert "$$\ng = h\n\\tag{3}\n$$" in beta and "Then (3) and $x^2$." in beta  # {math} directive and role
     assert "[Beta](02_beta.ipynb)" in alpha                                # chapter -> sibling notebook
     assert f"[the notes]({BOOK_URL}/chapters/appendix/notes.html)" in alpha
     assert "[Core idea](#Core-idea)" in alpha                              # {ref} to a section
