@@ -34,10 +34,16 @@ How a check stays honest (see also the instructors' appendix):
    final cell reports it again. A submission that replaced one of those
    functions (``np.isclose = ...``) is rejected.
 
-The limit: every student cell runs in the same Python process as the
-checkers, so code written to subvert the interpreter itself (hooking the
-import system, forging the fingerprint) can defeat any in-process grader.
-Such code is listed in the status (``review: ...``) for a human to look at.
+The limits: every student cell runs in the same Python process (and as the
+same user) as the checkers, so code written to subvert the interpreter
+itself (hooking the import system, forging the fingerprint, a background
+thread or process that rewrites the verdict file) can defeat any grader of
+this kind. Code a student has no reason to write in an exercise (builtins,
+sys.modules, the import machinery, threads and subprocesses, temporary
+files, assignments into numpy or bpcore) is listed in the status
+(``review: ...``) for a human to look at; only cells the student changed
+are scanned. And a check verifies results, not how they were obtained: an
+answer computed with bpcore's own implementation passes.
 Run the grader as an unprivileged user or in a container: it executes
 whatever the submissions contain.
 """
@@ -64,7 +70,7 @@ import nbformat
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from editions import METADATA_KEY, SOLUTION, exercises, is_check, read, tags  # noqa: E402
+from editions import METADATA_KEY, SOLUTION, exercises, is_check, read, solution_cells, tags  # noqa: E402
 
 ROOT = HERE.parent
 FEEDBACK = "feedback"
@@ -87,7 +93,10 @@ SUSPICIOUS = [
      "hooks IPython"),
     (r"\bsetattr\s*\(\s*(np|numpy|bp|bpcore|math|builtins)\b", "sets attributes of a library"),
     (r"^\s*(np|numpy|bp|bpcore|math)(\.\w+)+\s*=[^=]", "assigns into a library"),
-    (r"_bpgrade", "refers to the grader"),
+    (r"_bpgrade|bpgrade-", "refers to the grader"),
+    (r"\bthreading\b|multiprocessing|subprocess|os\.fork|os\.system|Popen|os\.exec|os\.spawn",
+     "starts background work or processes"),
+    (r"\btempfile\b|gettempdir|/tmp\b", "looks into temporary files"),
 ]
 
 
@@ -99,7 +108,26 @@ class Chapter:
     labels: list[str]
     titles: dict[str, str]
     checks: dict[str, list[str]]            # label -> check cell sources
-    stub_sources: set[str] = field(default_factory=set)
+    original: set[str] = field(default_factory=set)   # code the chapter itself hands out
+
+
+def _handed_out(nb, config: Path) -> set[str]:
+    """The code cells of the student edition as handed out (MyST and clean)."""
+    from clean_notebook import GLUE_FALLBACK, GLUE_IMPORT, setup_source
+
+    hidden = solution_cells(nb)
+    sources = set()
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and i not in hidden:
+            sources.add(cell.source.strip())
+            sources.add("\n".join(GLUE_FALLBACK if line == GLUE_IMPORT else line
+                                  for line in cell.source.splitlines()).strip())
+    if config.exists():
+        import yaml
+
+        url = yaml.safe_load(config.read_text(encoding="utf-8"))["repository"]["url"].rstrip("/")
+        sources.add(setup_source(url).strip())
+    return sources
 
 
 def load_chapters(directory: Path) -> dict[str, Chapter]:
@@ -112,7 +140,7 @@ def load_chapters(directory: Path) -> dict[str, Chapter]:
             [e.label for e in exs],
             {e.label: e.title for e in exs},
             {e.label: e.check_sources for e in exs},
-            {nb.cells[i].source.strip() for e in exs for i in e.checks},
+            _handed_out(nb, directory.parent / "_config.yml"),
         )
     return found
 
@@ -288,7 +316,8 @@ def _grade(path, result, chapters, time_limit, cell_time_limit):
     problems = []
     if any(SOLUTION in tags(c) for c in nb.cells):
         problems.append("contains solution cells of the instructor edition")
-    review = _suspicious([c for _, c in student_cells])
+    # Only what the student wrote or changed is scanned, not the chapter's own code.
+    review = _suspicious([c for _, c in student_cells if c.source.strip() not in chapter.original])
 
     run = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                              "language": "python"}})
