@@ -411,8 +411,10 @@ def _work(args):
 
 
 def write_results(directory: Path, grades: list[Grade], chapters: dict[str, Chapter]) -> None:
-    columns = [label for chapter in chapters.values() for label in chapter.labels
-               if any(label in g.scores for g in grades)]
+    # Every exercise of every chapter handed in; one without an automatic check
+    # stays empty, for the instructor to fill in by hand.
+    present = {g.chapter for g in grades}
+    columns = [label for chapter in chapters.values() if chapter.name in present for label in chapter.labels]
     with open(directory / "grades.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["submission", "chapter", *columns, "total", "status"])
