@@ -222,3 +222,13 @@ def test_the_nbgitpuller_example_link_opens_a_student_notebook():
     folder, path = query["urlpath"][0].removeprefix("lab/tree/").split("/", 1)
     assert folder == REPOSITORY.rstrip("/").split("/")[-1]
     assert (ROOT / path).exists() and path.startswith("notebooks/")
+
+
+@needs_student_build
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_the_executed_student_notebooks_are_the_committed_ones(path):
+    """What make student ran (and the tests above inspect) is, cell for cell,
+    what Binder and Colab open."""
+    built = nbformat.read(str(STUDENT / "notebooks" / path.name), 4)
+    committed = nbformat.read(str(path), 4)
+    assert [(c.cell_type, c.source) for c in built.cells] == [(c.cell_type, c.source) for c in committed.cells]
