@@ -64,7 +64,15 @@ def _exercise(label, title, text, stub, solution_cells, check):
 
 def alpha() -> nbformat.NotebookNode:
     first = new_code_cell(IMPORTS + '\nglue("alpha_value", 3.14159, display=False)')
-    first.outputs = [_glue_output("alpha_value", 3.14159)]
+    first.outputs = [_glue_output("alpha_value", 3.14159),
+                     new_output("display_data", data={"application/papermill.record/image/png": "iVBORw0KGgo=",
+                                                      "application/papermill.record/text/plain": "<Figure>"},
+                                metadata={"scrapbook": {"name": "alpha_plot",
+                                                        "mime_prefix": "application/papermill.record/"}}),
+                     new_output("display_data", data={"application/papermill.record/text/latex": "$x^2$",
+                                                      "application/papermill.record/text/plain": "'x^2'"},
+                                metadata={"scrapbook": {"name": "alpha_math",
+                                                        "mime_prefix": "application/papermill.record/"}})]
     figure = new_code_cell("x = 1.0")
     figure.metadata["mystnb"] = {"figure": {"caption": "A figure of {eq}`eq-alpha-one`.", "name": "fig-alpha"}}
     cells = [
@@ -78,6 +86,8 @@ def alpha() -> nbformat.NotebookNode:
             "```{warning} Careful\nA warning.\n```"),
         first,
         figure,
+        new_markdown_cell("```{glue:figure} alpha_plot\n:name: fig-alpha-glued\n\nA glued figure.\n```\n\n"
+                          "And {numref}`fig-alpha-glued` shows {glue:math}`alpha_math`."),
         new_markdown_cell("## Exercises"),
         *_exercise("ex-alpha-bound", "The bound", "Find the largest stable rate for $x = 2$.",
                    "eta_max = ...  # your answer",

@@ -71,6 +71,7 @@ def test_exercises_know_their_checks(book_root):
 
 def test_no_raw_myst_remains(clean):
     for name, nb in clean.items():
+        nbformat.validate(nb)
         text = markdown(nb)
         assert not RAW_MYST.search(text), (name, RAW_MYST.search(text).group(0))
         assert "```" not in text and ":::" not in text
@@ -89,6 +90,10 @@ def test_glue_equations_and_references_render_as_the_book_does(clean):
     assert "[Mean squared error](02_beta.ipynb#ex-beta-mse)" in alpha      # {ref} to an exercise elsewhere
     assert f"the code is at {REPOSITORY}." in alpha                          # substitution
     assert "**Fig. 1.** A figure of (1)." in alpha                          # caption cell
+    glued = next(c for c in clean["01_alpha"].cells if "attachment:alpha_plot.png" in c.source)
+    assert glued.attachments["alpha_plot.png"] == {"image/png": "iVBORw0KGgo="}   # glue:figure
+    assert '![A glued figure.](attachment:alpha_plot.png)\n\n<a id="fig-alpha-glued"></a>**Fig. 2.** A glued figure.' in glued.source
+    assert "And [Fig. 2](#fig-alpha-glued) shows $x^2$." in alpha          # glue:math
 
 
 def test_citations_admonitions_and_exercises(clean):
@@ -134,6 +139,7 @@ def test_committed_notebooks_are_current():
 @pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
 def test_committed_notebooks_have_no_myst_and_no_solutions(path):
     nb = nbformat.read(str(path), 4)
+    nbformat.validate(nb)
     text = markdown(nb)
     assert not RAW_MYST.search(text), RAW_MYST.search(text).group(0)
     assert nb.metadata["bpbook"]["edition"] == "student"

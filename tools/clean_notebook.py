@@ -193,8 +193,9 @@ class Book:
                     numbered.append((n, "exercise", options.get("label"), d.group("arg")))
                 elif name == "math" and options.get("label"):
                     numbered.append((n, "equation", options["label"], ""))
-                elif name in ("figure", "table", "list-table", "csv-table") and options.get("name"):
-                    numbered.append((n, "figure" if name == "figure" else "table", options["name"], d.group("arg")))
+                elif name in ("figure", "glue:figure", "table", "list-table", "csv-table") and options.get("name"):
+                    kind = "figure" if name in ("figure", "glue:figure") else "table"
+                    numbered.append((n, kind, options["name"], d.group("arg")))
             offsets = [0]
             for line in lines:
                 offsets.append(offsets[-1] + len(line) + 1)
@@ -285,6 +286,7 @@ class Converter:
         # The reference list may come before a citation in the same cell, so
         # collect every cited key first, in order of appearance.
         self.cited: list[str] = []
+        self.attachments: dict[str, dict] = {}   # filled by glue:figure, per cell
         for cell in nb.cells:
             caption = cell.metadata.get("mystnb", {}).get("figure", {}).get("caption", "")
             if cell.cell_type == "markdown" or caption:
@@ -316,6 +318,27 @@ class Converter:
         text = data.get("text/markdown") or data.get("text/plain", "")
         return format_plain_text(text, fmt) if "text/plain" in data and "text/markdown" not in data else text
 
+    def glue_math(self, key: str) -> str:
+        data = self.glued.get(key.split("::")[-1], {})
+        if not data:
+            raise KeyError(f"{self.doc}: no glued value {key!r} in the notebook's outputs")
+        return (data.get("text/latex") or data.get("text/plain", "")).strip().strip("$")
+
+    def glue_figure(self, key: str, caption: str, name: str) -> str:
+        """A glued image as a Markdown cell attachment (Jupyter, JupyterLab, Colab show them)."""
+        key = key.split("::")[-1]
+        data = self.glued.get(key, {})
+        mime = next((m for m in ("image/png", "image/jpeg", "image/svg+xml") if m in data), None)
+        if mime is None:
+            raise KeyError(f"{self.doc}: no glued image {key!r} in the notebook's outputs")
+        filename = f"{key}.{mime.split('/')[1].split('+')[0]}"
+        self.attachments[filename] = {mime: data[mime]}
+        t = self.book.targets.get(name)
+        number = f" {t.number}" if t and t.number else ""
+        anchor = f'<a id="{name}"></a>' if name else ""
+        text = f"\n\n{anchor}**Fig.{number}.** {caption.strip()}" if caption.strip() else ""
+        return f"![{caption.strip() or key}](attachment:{filename}){text}\n"
+
     def _target(self, label: str) -> Target:
         if label not in self.book.targets:
             # The HTML build (-W) fails on a dangling reference; here the
@@ -330,6 +353,8 @@ class Converter:
         text, target = (explicit.group("text"), explicit.group("target")) if explicit else ("", content)
         if name in ("glue", "glue:", "glue:text", "glue:any", "glue:md"):
             return self.glue_text(content)
+        if name == "glue:math":
+            return f"${self.glue_math(content)}$"
         if name == "eq":
             t = self._target(target)
             return text or (f"({t.number})" if t.number else target)
@@ -460,6 +485,10 @@ class Converter:
             return f"```{arg}\n{body}\n```"
         if name in ("glue", "glue:any", "glue:md", "glue:text"):
             return self.glue_text(arg)
+        if name == "glue:math":
+            return f"$$\n{self.glue_math(arg)}\n$$"
+        if name == "glue:figure":
+            return self.glue_figure(arg, body, options.get("name", ""))
         if name in ("div", "container", "margin", "sidebar", "epigraph", "topic", "card", "dropdown"):
             head = f"**{arg}**\n\n" if arg else ""
             return f"{head}{body}\n"
@@ -475,7 +504,10 @@ class Converter:
             cells[-1].id = "bpbook-setup"
         for cell in nb.cells:
             if cell.cell_type == "markdown":
+                self.attachments = {}
                 cell.source = self.markdown(cell.source)
+                if self.attachments:
+                    cell.attachments = {**cell.get("attachments", {}), **self.attachments}
                 cell.metadata.pop("tags", None) if not cell.metadata.get("tags") else None
                 cells.append(cell)
             elif cell.cell_type == "code":
