@@ -67,6 +67,11 @@ def graded(tmp_path_factory):
         "bp.exercises.check_neuron_step = check_neuron_step\n"
         "class Fake:\n    exercises = bp.exercises\nbp = Fake()",
     ])
+    out["cheat-shadow.ipynb"] = _with_stubs(alpha, [
+        "eta_max = 0.0", "def my_neuron_step(W, b, x, y, lr):\n    return W, b\n"
+        "all = bool = lambda *a, **k: True\n"
+        "import builtins as _b\nfake = dict(vars(_b))\nfake['all'] = fake['bool'] = all\n"
+        "__builtins__ = fake"])
     out["cheat-numpy.ipynb"] = _with_stubs(alpha, [
         "eta_max = 0.3\nimport numpy\nnumpy.isclose = lambda *a, **k: numpy.True_", None])
 
@@ -87,7 +92,7 @@ def test_every_submission_has_a_row_with_the_chapters_columns(graded):
     subs, rows = graded
     assert set(rows) == {"class-a/alice.ipynb", "stubs.ipynb", "partly.ipynb", "class-a/no-metadata.ipynb",
                          "loop.ipynb", "error.ipynb", "crash.ipynb", "cheat-output.ipynb",
-                         "cheat-redefine.ipynb", "cheat-numpy.ipynb", "broken.ipynb"}
+                         "cheat-redefine.ipynb", "cheat-shadow.ipynb", "cheat-numpy.ipynb", "broken.ipynb"}
     header = open(subs / "grades.csv", encoding="utf-8").readline().strip().split(",")
     assert header == ["submission", "chapter", "ex-alpha-bound", "ex-alpha-step", "ex-beta-mse", "total", "status"]
 
@@ -134,6 +139,13 @@ def test_edited_outputs_and_redefined_checkers_count_for_nothing(graded):
     redefine = rows["cheat-redefine.ipynb"]
     assert redefine["total"] == "0"
     assert "review:" in redefine["status"]
+
+
+def test_shadowing_builtins_counts_for_nothing(graded):
+    _, rows = graded
+    shadow = rows["cheat-shadow.ipynb"]
+    assert (shadow["ex-alpha-bound"], shadow["ex-alpha-step"], shadow["total"]) == ("0", "0", "0")
+    assert "review: touches builtins" in shadow["status"]
 
 
 def test_replacing_a_numpy_function_is_rejected(graded):

@@ -26,7 +26,9 @@ How a check stays honest (see also the instructors' appendix):
    the chapter's check calls against it, with the student's names. Redefining
    ``bp``, ``bp.exercises.check_x``, ``passed`` or ``print`` in the notebook
    changes nothing, and a checker's verdict is its return value, not its
-   printout.
+   printout. Before it, a cell removes every name the grader's code uses
+   (``all``, ``open``, ``exec``, ... and ``__builtins__``) from the student's
+   namespace, so that shadowing a built-in cannot fool the grader either.
 3. The verdicts travel in a file whose random path the grader chooses only
    after the student's cells have run.
 4. Before any student code runs, a grader cell reports a fingerprint of the
@@ -249,6 +251,41 @@ _bpgrade_run(__ARGUMENTS__)
 '''
 
 
+def _global_names(source: str) -> set[str]:
+    """Every global or built-in name the code of ``source`` looks up."""
+    import dis
+    import types
+
+    names = set()
+
+    def walk(code):
+        for instruction in dis.get_instructions(code):
+            if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME", "DELETE_NAME", "STORE_NAME"):
+                names.add(instruction.argval)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                walk(const)
+
+    walk(compile(source, "<grader>", "exec"))
+    return names
+
+
+def cleanup_cell(source: str) -> str:
+    """A cell that removes from the student's namespace every name ``source``
+    looks up, and ``__builtins__``.
+
+    A name the notebook defines shadows a built-in (``all = lambda *a: True``)
+    and a rebound ``__builtins__`` replaces them all; the grader's own code
+    must see the real ones. The cell itself looks nothing up: ``del`` and a
+    bare ``except`` need no names. Without ``__builtins__`` in the namespace,
+    the next cell runs with the interpreter's real built-ins (whose functions
+    the fingerprint guards).
+    """
+    names = ["__builtins__", *sorted(n for n in _global_names(source)
+                                     if n == "__import__" or not n.startswith("__"))]
+    return "\n".join(f"try:\n    del {name}\nexcept:\n    pass" for name in names) + "\n"
+
+
 # -- grading one submission ----------------------------------------------------------
 
 @dataclass
@@ -359,7 +396,12 @@ def _grade(path, result, chapters, time_limit, cell_time_limit):
             bpcore_dir = str(Path(importlib.util.find_spec("bpcore").origin).parent)
             checks = [(label, chapter.checks[label]) for label in chapter.labels if chapter.checks[label]]
             arguments = ", ".join(map(repr, (bpcore_dir, str(result_path), token, checks, GUARDED_MODULES)))
-            cell = nbformat.v4.new_code_cell(CHECK_CELL.replace("__ARGUMENTS__", arguments))
+            source = CHECK_CELL.replace("__ARGUMENTS__", arguments)
+            cleanup = nbformat.v4.new_code_cell(cleanup_cell(source))
+            run.cells.append(cleanup)
+            client.timeout = 30
+            client.execute_cell(cleanup, len(run.cells) - 1)
+            cell = nbformat.v4.new_code_cell(source)
             run.cells.append(cell)
             client.timeout = max(30, int(cell_time_limit))
             client.execute_cell(cell, len(run.cells) - 1)
