@@ -99,6 +99,8 @@ SUSPICIOUS = [
     (r"\bthreading\b|multiprocessing|subprocess|os\.fork|os\.system|Popen|os\.exec|os\.spawn",
      "starts background work or processes"),
     (r"\btempfile\b|gettempdir|/tmp\b", "looks into temporary files"),
+    (r"_getframe|\binspect\b|f_back|f_locals|f_globals|gi_frame|tb_frame|__closure__|__code__",
+     "inspects the call stack or code objects (could read the checker's reference)"),
 ]
 
 
