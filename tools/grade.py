@@ -38,8 +38,9 @@ How a check stays honest (see also the instructors' appendix):
 
 The limits: every student cell runs in the same Python process (and as the
 same user) as the checkers, so code written to subvert the interpreter
-itself (hooking the import system, forging the fingerprint, a background
-thread or process that rewrites the verdict file) can defeat any grader of
+itself (hooking the import system, reading the checker's reference from the
+call stack, forging the fingerprint, a background thread or process that
+rewrites the verdict file) can defeat any grader of
 this kind. Code a student has no reason to write in an exercise (builtins,
 sys.modules, the import machinery, threads and subprocesses, temporary
 files, assignments into numpy or bpcore) is listed in the status
