@@ -63,7 +63,8 @@ def _launch_student_notebooks(app: Sphinx, pagename, templatename, context, doct
     if len(parts) != 2 or parts[0] != "chapters" or not app.env.doc2path(pagename).endswith(".ipynb"):
         return
     source, target = f"/{pagename}.ipynb", f"/notebooks/{parts[1]}.ipynb"
-    # Binder/JupyterHub URL-encode nothing here; Colab puts the path last.
+    # Binder, JupyterHub and Colab links carry the path with plain slashes;
+    # the %2F form covers a provider that URL-encodes it.
     source_q, target_q = source.replace("/", "%2F"), target.replace("/", "%2F")
 
     def rewrite(node):
