@@ -67,6 +67,10 @@ def graded(tmp_path_factory):
         "bp.exercises.check_neuron_step = check_neuron_step\n"
         "class Fake:\n    exercises = bp.exercises\nbp = Fake()",
     ])
+    in_check = _with_stubs(alpha, [CORRECT["ex-alpha-bound"], None])   # the function written into the check cell
+    check = next(c for c in in_check.cells if "check_neuron_step" in c.source)
+    check.source = CORRECT["ex-alpha-step"] + "\n" + check.source
+    out["answer-in-check-cell.ipynb"] = in_check
     out["cheat-shadow.ipynb"] = _with_stubs(alpha, [
         "eta_max = 0.0", "def my_neuron_step(W, b, x, y, lr):\n    return W, b\n"
         "all = bool = lambda *a, **k: True\n"
@@ -92,7 +96,7 @@ def test_every_submission_has_a_row_with_the_chapters_columns(graded):
     subs, rows = graded
     assert set(rows) == {"class-a/alice.ipynb", "stubs.ipynb", "partly.ipynb", "class-a/no-metadata.ipynb",
                          "loop.ipynb", "error.ipynb", "crash.ipynb", "cheat-output.ipynb",
-                         "cheat-redefine.ipynb", "cheat-shadow.ipynb", "cheat-numpy.ipynb", "broken.ipynb"}
+                         "cheat-redefine.ipynb", "cheat-shadow.ipynb", "answer-in-check-cell.ipynb", "cheat-numpy.ipynb", "broken.ipynb"}
     header = open(subs / "grades.csv", encoding="utf-8").readline().strip().split(",")
     assert header == ["submission", "chapter", "ex-alpha-bound", "ex-alpha-step", "ex-beta-mse", "total", "status"]
 
@@ -106,6 +110,7 @@ def test_right_stub_and_partly_wrong(graded):
     assert (stubs["total"], stubs["status"]) == ("0", "ok")
     partly = rows["partly.ipynb"]
     assert (partly["ex-alpha-bound"], partly["ex-alpha-step"], partly["total"]) == ("1", "0", "1")
+    assert rows["answer-in-check-cell.ipynb"]["total"] == "2"      # a changed check cell still runs
     anonymous = rows["class-a/no-metadata.ipynb"]
     assert (anonymous["chapter"], anonymous["ex-beta-mse"], anonymous["total"]) == ("02_beta", "1", "1")
 

@@ -19,8 +19,9 @@ still gets its row; it never stops the run.
 How a check stays honest (see also the instructors' appendix):
 
 1. The grader never reads anything the submission stored: not the outputs
-   (an edited "✓" counts for nothing), not the check cells (they are left
-   out; the check calls are taken from the source chapter in ``chapters/``).
+   (an edited "✓" counts for nothing), not the check cells (the chapter's
+   check cells are left out; the check calls are taken from the source
+   chapter in ``chapters/``).
 2. The student's cells run first; then a cell written by the grader loads a
    *fresh copy* of bpcore from its files under a private module name and runs
    the chapter's check calls against it, with the student's names. Redefining
@@ -73,7 +74,7 @@ import nbformat
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from editions import METADATA_KEY, SOLUTION, exercises, is_check, read, solution_cells, tags  # noqa: E402
+from editions import METADATA_KEY, SOLUTION, exercises, read, solution_cells, tags  # noqa: E402
 
 ROOT = HERE.parent
 FEEDBACK = "feedback"
@@ -350,9 +351,12 @@ def _grade(path, result, chapters, time_limit, cell_time_limit):
     result.chapter = chapter_name
     result.scores = {label: 0 for label in chapter.labels}
     check_sources = {s.strip() for sources in chapter.checks.values() for s in sources}
-    # (position in the submission, counted from 1 as a student counts, cell)
+    # (position in the submission, counted from 1 as a student counts, cell).
+    # The chapter's check cells are left out (the grader runs its own copy);
+    # a check cell the student changed runs like any other cell, so code put
+    # there still counts, while what it prints is never read.
     student_cells = [(n, c) for n, c in enumerate(nb.cells, start=1) if c.cell_type == "code"
-                     and not is_check(c) and c.source.strip() not in check_sources]
+                     and c.source.strip() not in check_sources]
     problems = []
     if any(SOLUTION in tags(c) for c in nb.cells):
         problems.append("contains solution cells of the instructor edition")
