@@ -2,6 +2,9 @@
 #   make book   set up .venv and the vendored assets, build the HTML book
 #   make test   the same set-up, then every test: bpcore, nbval (twice: as is and
 #               with numpy's optional CPU features off), the browser test
+# and for instructors (chapters/appendix/instructors.md):
+#   make student                  the student edition in _build/student/
+#   make grade SUBMISSIONS=DIR    grade submitted notebooks into DIR/grades.csv
 #
 # Everything is installed on demand, so both work on a fresh machine with
 # Python 3.11 and npm. Stamp files make a second run skip what is current.
@@ -13,7 +16,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: book test notebooks serve vendor setup setup-test clean benchmarks lab
+.PHONY: book test notebooks student grade serve vendor setup setup-test clean benchmarks lab
 
 # ---- set-up ---------------------------------------------------------------
 
@@ -54,13 +57,29 @@ serve:
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
 
 # Re-run every chapter from a fresh kernel, top to bottom, and store the
-# outputs (and widget state) in the notebooks. Commit the result.
+# outputs (and widget state) in the notebooks; then regenerate the clean
+# student notebooks in notebooks/ that Binder and Colab open. Commit both.
 notebooks: setup
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
+	$(BIN)/python tools/student_edition.py notebooks
+
+# ---- the student edition and grading -----------------------------------------
+
+# _build/student/notebooks (no solutions, no MyST, executed: every check
+# prints ✗ on its stub) and _build/student/html (solutions hidden).
+student: setup vendor
+	$(BIN)/python tools/student_edition.py build
+
+# Grade every .ipynb under SUBMISSIONS into SUBMISSIONS/grades.csv and
+# SUBMISSIONS/feedback/ (fresh kernel per notebook, in parallel).
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)"
 
 # ---- tests ------------------------------------------------------------------
 
-# The browser test reads _build/html, so the book is built first.
+# The browser test reads _build/html and the leak test also the student
+# edition, so both are built first.
 # The second run executes the chapters again with every optional numpy SIMD
 # kernel this CPU has turned off and OpenBLAS forced to an old core (SSE3;
 # OpenBLAS names its Prescott kernels "Katmai"), so an output that depends on
@@ -69,7 +88,7 @@ notebooks: setup
 # reports what numpy and OpenBLAS really use.
 NO_SIMD := NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python tools/cpu_features.py)" OPENBLAS_CORETYPE=Prescott
 
-test: setup-test book
+test: setup-test book student
 	$(BIN)/python -m pytest
 	$(NO_SIMD) $(BIN)/python tools/cpu_features.py --report
 	$(NO_SIMD) $(BIN)/python -m pytest chapters/

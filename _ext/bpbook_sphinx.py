@@ -10,6 +10,10 @@
    a widget view. The book shows bpcore's static scrubbers instead (see
    ``nb_mime_priority_overrides`` in _config.yml), so we load the manager only
    on pages that really contain a widget view.
+3. The launch buttons (Binder, JupyterHub, Colab) of a chapter open the
+   clean student notebook ``notebooks/NN_slug.ipynb`` (no solutions, no raw
+   MyST; see tools/student_edition.py) instead of the MyST source
+   ``chapters/NN_slug.ipynb``, which reads badly outside the book.
 """
 
 from sphinx.application import Sphinx
@@ -54,8 +58,38 @@ def _drop_unused_widget_manager(app: Sphinx, pagename, templatename, context, do
     ]
 
 
+def _launch_student_notebooks(app: Sphinx, pagename, templatename, context, doctree):
+    parts = pagename.split("/")
+    if len(parts) != 2 or parts[0] != "chapters" or not app.env.doc2path(pagename).endswith(".ipynb"):
+        return
+    source, target = f"/{pagename}.ipynb", f"/notebooks/{parts[1]}.ipynb"
+    # Binder, JupyterHub and Colab links carry the path with plain slashes;
+    # the %2F form covers a provider that URL-encodes it.
+    source_q, target_q = source.replace("/", "%2F"), target.replace("/", "%2F")
+
+    def rewrite(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "url" and isinstance(value, str) and not value.endswith((".md", ".pdf")):
+                    node[key] = value.replace(source, target).replace(source_q, target_q)
+                else:
+                    rewrite(value)
+        elif isinstance(node, list):
+            for item in node:
+                rewrite(item)
+
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "launch-buttons" or any(
+            isinstance(b, dict) and b.get("text") in ("Binder", "JupyterHub", "Colab", "Deepnote", "JupyterLite")
+            for b in button.get("buttons", [])
+        ):
+            rewrite(button)
+
+
 def setup(app: Sphinx):
     # Priority > 500 so that myst-nb and sphinx-thebe have added their scripts.
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _drop_unused_widget_manager, priority=901)
+    # After sphinx-book-theme built the launch buttons (priority 501).
+    app.connect("html-page-context", _launch_student_notebooks, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
