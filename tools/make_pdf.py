@@ -64,6 +64,16 @@ HEADINGS_JS = """() => [...document.querySelectorAll('.bd-article :is(h1,h2,h3,h
 })"""
 
 
+# Paper cannot scroll: a display equation wider than the text column is
+# scaled down to fit it (run with the print styles on, at the column width).
+FIT_EQUATIONS_JS = """() => {
+  for (const box of document.querySelectorAll('.bd-article mjx-container[display="true"]')) {
+    const room = box.clientWidth, need = box.scrollWidth;
+    if (need > room + 1) box.style.zoom = (room / need).toFixed(3);
+  }
+}"""
+
+
 def toc_pages():
     """Every document in _toc.yml, in reading order."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -121,6 +131,7 @@ def print_page(page, url):
     headings = page.evaluate(HEADINGS_JS)
     page.evaluate(UNLINK_OTHER_PAGES_JS)
     page.emulate_media(media="print", color_scheme="light")
+    page.evaluate(FIT_EQUATIONS_JS)
     header = f'<div style="{SMALL};text-align:right">{html.escape(title)}</div>'
     pdf = page.pdf(
         **PAGE,
@@ -207,7 +218,9 @@ def build_pdf(out: Path, site: Path = SITE) -> Path:
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1000, "height": 1400})
+            # The viewport is the text column of an A4 page (210 - 2 x 16 mm),
+            # so the page is laid out as it will print.
+            page = browser.new_page(viewport={"width": 672, "height": 950})
             page.route("**/*", functools.partial(_local_only, base))
             parts = [print_page(page, f"{base}{name}.html") for name in toc_pages()]
             readers = [(title, PdfReader(io.BytesIO(pdf))) for title, pdf, _ in parts]
