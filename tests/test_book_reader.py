@@ -35,10 +35,15 @@ DESKTOP = {"width": 1280, "height": 900}
 # as {(rule id, CSS selector axe reports): reason}. Keep it empty when possible.
 THEME_EXCEPTIONS = {}
 
+# The appendix's API page is long and math-heavy; on a busy 2-core machine
+# MathJax can take longer than Playwright's default 30 s.
+TIMEOUT_MS = 120_000
+
 
 def open_page(browser, server, page_name, *, viewport=DESKTOP, mode="light"):  # noqa: F811
     """A page in a fresh context, its theme in ``mode``, MathJax finished."""
     context = browser.new_context(viewport=viewport, color_scheme=mode, device_scale_factor=2)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     log = PageLog(page, server)
     page.goto(urljoin(server, f"{page_name}.html"), wait_until="load")

@@ -221,6 +221,7 @@ def build_pdf(out: Path, site: Path = SITE) -> Path:
             # The viewport is the text column of an A4 page (210 - 2 x 16 mm),
             # so the page is laid out as it will print.
             page = browser.new_page(viewport={"width": 672, "height": 950})
+            page.set_default_timeout(180_000)  # long pages on a busy machine
             page.route("**/*", functools.partial(_local_only, base))
             parts = [print_page(page, f"{base}{name}.html") for name in toc_pages()]
             readers = [(title, PdfReader(io.BytesIO(pdf))) for title, pdf, _ in parts]

@@ -44,6 +44,7 @@ def classify(url, base):
 def measure(browser, base, page_name):
     """Bytes transferred by a first load of ``page_name``, by kind."""
     context = browser.new_context()
+    context.set_default_timeout(120_000)  # long pages on a busy machine
     page = context.new_page()
     totals = {"own": 0, "mathjax": 0, "theme": 0}
     responses = []
