@@ -180,6 +180,13 @@ def test_phone_layout(browser, server, page_name):  # noqa: F811
     context, page, log = open_page(browser, server, page_name, viewport=PHONE)
     try:
         layout = page.evaluate(PHONE_LAYOUT_JS)
+        # A figure fits the column, so on a phone its labels are small: the
+        # reader must be able to pinch-zoom (WCAG 1.4.4), and the 2x bitmaps
+        # checked below stay sharp when they do.
+        viewport = page.evaluate("() => document.querySelector('meta[name=viewport]')?.content || ''")
+        assert "user-scalable=no" not in viewport.replace(" ", "") and "maximum-scale=1" not in viewport, (
+            f"{page_name}: the viewport forbids zooming: {viewport!r}"
+        )
         scroll_width, width = layout["pageWidth"]
         assert scroll_width <= width, f"{page_name} scrolls sideways on a phone: {scroll_width} px > {width} px"
         for eq in layout["equations"]:
