@@ -5,6 +5,7 @@
 # and for instructors (chapters/appendix/instructors.md):
 #   make student                  the student edition in _build/student/
 #   make grade SUBMISSIONS=DIR    grade submitted notebooks into DIR/grades.csv
+#   make pdf    the book as one PDF, _build/html/backprop-book.pdf (needs Chromium)
 #
 # Everything is installed on demand, so both work on a fresh machine with
 # Python 3.11 and npm. Stamp files make a second run skip what is current.
@@ -16,7 +17,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: book test notebooks student grade serve vendor setup setup-test clean benchmarks lab
+.PHONY: book test notebooks student grade serve vendor setup setup-test clean benchmarks lab pdf page-weight
 
 # ---- set-up ---------------------------------------------------------------
 
@@ -52,6 +53,16 @@ book: setup vendor
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "Built. Open _build/html/index.html, or serve it with: make serve"
+
+# The whole book as one PDF, printed by Debian's Chromium from the HTML book
+# and written beside it, where the preface links it. Publish the site after
+# `make pdf`, not after `make book` alone.
+pdf: setup-test book
+	$(BIN)/python tools/make_pdf.py
+
+# Bytes each page transfers on a first visit (tools/page_weight.py).
+page-weight: setup-test
+	$(BIN)/python tools/page_weight.py
 
 serve:
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000

@@ -14,9 +14,24 @@
    clean student notebook ``notebooks/NN_slug.ipynb`` (no solutions, no raw
    MyST; see tools/student_edition.py) instead of the MyST source
    ``chapters/NN_slug.ipynb``, which reads badly outside the book.
+4. docutils marks a bibliography up as ``<div role="list">`` holding
+   ``role="doc-biblioentry"`` entries, a role ARIA 1.2 deprecated: a screen
+   reader then finds a list with no items (axe: aria-required-children). The
+   entries become list items.
+5. An image output of a notebook cell gets its alt text from the cell
+   metadata ``mystnb: image: alt:``; without one, a figure's caption is used,
+   and an image with neither is a build warning (docutils would fall back to
+   the file name, which tells a screen-reader user nothing).
+6. ``bpbook.css``: the book's own styles (contrast, phones, dark mode, print).
 """
 
+import re
+
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -86,7 +101,46 @@ def _launch_student_notebooks(app: Sphinx, pagename, templatename, context, doct
             rewrite(button)
 
 
+_BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*" )role="doc-biblioentry"')
+
+
+def _bibliography_as_list(app: Sphinx, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body and "doc-biblioentry" in body:
+        context["body"] = _BIBLIOENTRY.sub(r'\1role="listitem"', body)
+
+
+def _caption_text(figure):
+    for child in figure.children:
+        if isinstance(child, nodes.caption):
+            return " ".join(child.astext().split())
+    return ""
+
+
+def _alt_from_caption(app: Sphinx, doctree, docname):
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            continue
+        figure = image.parent
+        while figure is not None and not isinstance(figure, nodes.figure):
+            figure = figure.parent
+        caption = _caption_text(figure) if figure is not None else ""
+        if caption:
+            image["alt"] = caption
+        elif "://" not in image.get("uri", ""):
+            logger.warning(
+                "image without alt text or caption: give the cell metadata "
+                'mystnb: {image: {alt: "..."}} or mystnb: {figure: {caption: "..."}}',
+                location=image,
+                type="bpbook",
+                subtype="alt",
+            )
+
+
 def setup(app: Sphinx):
+    app.add_css_file("bpbook.css")
+    app.connect("doctree-resolved", _alt_from_caption)
+    app.connect("html-page-context", _bibliography_as_list, priority=902)
     # Priority > 500 so that myst-nb and sphinx-thebe have added their scripts.
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _drop_unused_widget_manager, priority=901)

@@ -1,0 +1,75 @@
+"""`make pdf`: the whole built book prints to one PDF that holds every page of
+_toc.yml, with a table of contents, an outline, numbered equations and the
+figures; and the preface's link points at the file `make pdf` writes.
+
+The PDF is printed into a temporary directory (about half a minute), so the
+test never changes the built site.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from test_book_browser import PAGES, SITE, parse, require_site
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import make_pdf  # noqa: E402
+
+
+def page_title(page_name):
+    """The page's <h1> text, as the built HTML has it."""
+    html = (SITE / f"{page_name}.html").read_text(encoding="utf-8")
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    text = re.sub(r"<[^>]+>", "", match.group(1)).replace("#", "")
+    return " ".join(text.split()).replace("&amp;", "&")
+
+
+@pytest.fixture(scope="module")
+def book_pdf(tmp_path_factory):
+    require_site()
+    pypdf = pytest.importorskip("pypdf")
+    from browser_support import chromium
+
+    with chromium():  # skips (or fails in CI) exactly as the browser tests do
+        pass
+    out = make_pdf.build_pdf(tmp_path_factory.mktemp("pdf") / make_pdf.PDF_NAME)
+    return pypdf.PdfReader(out)
+
+
+def squash(text):
+    return "".join(text.split())
+
+
+def test_preface_links_the_pdf_make_pdf_writes():
+    require_site()
+    links = parse(SITE / "intro.html").hrefs
+    assert make_pdf.PDF_NAME in links, "the preface does not link the PDF"
+    assert make_pdf.DEFAULT_OUT == SITE / make_pdf.PDF_NAME, "make pdf does not write the file the preface links"
+
+
+def test_pdf_holds_every_page_in_order(book_pdf):
+    outline = [item.title for item in book_pdf.outline if not isinstance(item, list)]
+    titles = [page_title(p) for p in PAGES]
+    assert outline[0] == "Contents"
+    assert outline[1:] == titles, "the PDF's outline does not list every page of _toc.yml in order"
+    starts = [book_pdf.get_destination_page_number(item) for item in book_pdf.outline if not isinstance(item, list)]
+    assert starts == sorted(starts)
+    text = [squash(page.extract_text()) for page in book_pdf.pages]
+    for title, start in zip(titles, starts[1:]):
+        assert squash(title) in text[start], f"page {start + 1} does not start {title!r}"
+    contents = text[1]
+    for title, start in zip(titles, starts[1:]):
+        assert f"{squash(title)}{start + 1}" in contents, f"the printed contents lack {title!r} on page {start + 1}"
+
+
+def test_pdf_has_numbered_equations_figures_and_page_numbers(book_pdf):
+    text = "\n".join(page.extract_text() for page in book_pdf.pages)
+    assert re.search(r"\(1\)", text), "no numbered equation in the PDF"
+    images = sum(len(page.images) for page in book_pdf.pages)
+    assert images >= 3, f"only {images} images in the PDF"
+    last = book_pdf.pages[-1].extract_text().split()
+    assert str(len(book_pdf.pages)) in last, "the last page does not carry its page number"
+    # No printed solution: they stay in the online book.
+    assert "Solution to Exercise" not in text
