@@ -25,6 +25,10 @@ kernel, and every number can be computed without matplotlib.
 from ._explorable import Explorable
 from .losses import loss_explorer, loss_explorer_figure
 from .neuron import learning_rate_explorer, learning_rate_figure, neuron_pass_figure, neuron_pass_stepper
+# chapter 2
+from .landscape import fit_explorer, fit_figure
+# chapter 3
+from .descent import conditioning_explorer, conditioning_figure
 
 # One module per chapter topic; a new explorable is a ``*_figure`` function
 # plus a few declarative lines calling ``_explorable``, re-exported here.
@@ -36,4 +40,10 @@ __all__ = [
     "neuron_pass_stepper",
     "learning_rate_figure",
     "learning_rate_explorer",
+    # chapter 2
+    "fit_figure",
+    "fit_explorer",
+    # chapter 3
+    "conditioning_figure",
+    "conditioning_explorer",
 ]
