@@ -103,7 +103,7 @@ def check_basin(answer, start=(1.9, 0.3), lr=0.1, steps=400, name="basin"):
     step ``lr``.
 
     >>> check_basin(0)
-    ✓ basin = 0 is correct.
+    ✓ basin = 0.0 is correct.
     True
     """
     f = surfaces.DoubleWell()
