@@ -19,8 +19,10 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "autodiff",
     "data",
+    "descent",
     "exercises",
     "gradcheck",
+    "grid_search",
     "landscape",
     "loss_sweep",
     "losses",

@@ -13,8 +13,10 @@ import pytest
 NUMERIC_CORE = {
     "autodiff": "m.grad(lambda w: (w * w).sum())(1.0)",
     "data": "m.minibatches(*m.moons(20, seed=0), batch_size=8)",
+    "descent": "m.optimal_lr([1.0, 4.0]); m.final_points(__import__('bpcore').surfaces.DoubleWell(), [[1.0, 0.0]], 0.1, 3)",
     "exercises": "m.check_huber(None)",
     "gradcheck": "m.check_grad(lambda x: x * x, lambda x: 2 * x, 1.0)",
+    "grid_search": "m.grid_search(m.linear_mse_batch([[0.0], [1.0]], [1.0, 2.0]), [0, 0], [1, 1], 3)",
     "landscape": "m.loss_grid(__import__('bpcore').losses.mse, [1.0], [2.0], [0.0, 1.0], [0.0])",
     "loss_sweep": "m.curves(1.0, 'classification'); m.values_at(1.0, 0.5)",
     "losses": "m.softmax_cross_entropy([0], [[1.0, 2.0]])",

@@ -1,6 +1,7 @@
 r"""Chapter 2's figures: loss landscapes as surfaces and contours, linked to
 the data, and the kinds of critical points."""
 
+import matplotlib.contour
 import numpy as np
 
 from .. import style
@@ -44,27 +45,32 @@ def plot_surface_3d(W, B, L, *, ax=None, minimum=None, title=None, zlabel=r"$L$"
     return fig
 
 
-def plot_surface_gallery(W, B, surfaces, *, minima=None, figsize=(9.0, 3.2)):
+def plot_surface_gallery(W, B, surfaces, *, minima=None, lines=None, figsize=(9.0, 3.2)):
     r"""Several loss surfaces over the same ``(W, B)`` grid side by side in
     3-D: ``surfaces`` maps a title to an array ``L``; ``minima`` maps a
     title to a ``(w, b, L)`` point to star (leave a title out when the
-    surface has no minimum in view).
+    surface has no minimum in view); ``lines`` maps a title to arrays
+    ``(w, b, L)`` drawn as a bold line (e.g. a valley floor of minima).
 
     >>> W, B = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
     >>> fig = plot_surface_gallery(W, B, {"plane": W + B, "bowl": W**2 + B**2})
     >>> [ax.get_title() for ax in fig.axes]
     ['plane', 'bowl']
     """
-    minima = minima or {}
+    minima, lines = minima or {}, lines or {}
     fig, axes = new_figure(1, len(surfaces), figsize=figsize, subplot_kw={"projection": "3d"})
     for ax, (title, L) in zip(np.atleast_1d(axes), surfaces.items()):
         plot_surface_3d(W, B, L, ax=ax, minimum=minima.get(title), title=title)
+        if title in lines:
+            ax.plot(*lines[title], color=style.PALETTE["yellow"], linewidth=3, zorder=10)
+            ax.plot(*lines[title], color="black", linewidth=1, linestyle="--", zorder=11)
     return fig
 
 
-def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, figsize=(8.0, 3.4)):
+def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, log=False, figsize=(8.0, 3.4)):
     r"""The same landscape twice: contours (left, with a colour bar) and a
-    3-D surface (right); ``minimum`` is a ``(w, b)`` point.
+    3-D surface (right); ``minimum`` is a ``(w, b)`` point; ``log=True``
+    spaces the contour levels geometrically (see :func:`plot_contour`).
 
     >>> W, B = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
     >>> fig = plot_contour_and_surface(W, B, W**2 + B**2, minimum=(0.0, 0.0))
@@ -75,7 +81,15 @@ def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, figsize=(8.0, 
     fig.clear()
     left = fig.add_subplot(1, 2, 1)
     right = fig.add_subplot(1, 2, 2, projection="3d")
-    plot_contour(W, B, L, ax=left, levels=levels, minimum=minimum)
+    plot_contour(W, B, L, ax=left, levels=levels, log=log, minimum=minimum, colorbar=not log)
+    if log:   # a log colour bar with readable ticks (1-2-5 steps)
+        filled = [c for c in left.collections if isinstance(c, matplotlib.contour.ContourSet)][0]
+        bar = fig.colorbar(filled, ax=left, label=r"loss $L$")
+        low, high = float(np.min(L[L > 0])), float(np.max(L))
+        ticks = [m * 10.0 ** e for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+                 for m in (1, 2, 5) if low <= m * 10.0 ** e <= high]
+        bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+        bar.minorticks_off()
     left.set_aspect("auto")
     z_min = None if minimum is None else (minimum[0], minimum[1], float(np.min(L)))
     plot_surface_3d(W, B, L, ax=right, minimum=z_min)
@@ -85,7 +99,7 @@ def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, figsize=(8.0, 
 def plot_fit_and_landscape(x, y, w, b, W, B, L, *, minimum=None, loss_name="MSE", fig=None):
     r"""Left: the data and the line :math:`\hat y = w x + b`, with each
     residual as a thin vertical segment.  Right: the loss contours over
-    :math:`(w, b)` with the point :math:`(w, b)` marked.  The two panels
+    :math:`(w, b)` (geometric levels) with the point :math:`(w, b)` marked.  The two panels
     show the same model: moving the point moves the line.
 
     >>> x = np.linspace(-1, 1, 5); W, B = np.meshgrid(np.linspace(0, 4, 9), np.linspace(-2, 1, 7))
@@ -109,7 +123,7 @@ def plot_fit_and_landscape(x, y, w, b, W, B, L, *, minimum=None, loss_name="MSE"
     left.set_xlabel("input $x$")
     left.set_ylabel("target $y$, prediction $\\hat y$")
     left.legend(loc="upper left")
-    plot_contour(W, B, L, ax=right, levels=18, colorbar=False, minimum=minimum)
+    plot_contour(W, B, L, ax=right, levels=18, log=True, colorbar=False, minimum=minimum)
     right.plot([w], [b], "o", color=style.PALETTE["vermillion"], markersize=9, markeredgecolor="white", gid="point")
     right.set_xlim(W.min(), W.max())
     right.set_ylim(B.min(), B.max())

@@ -8,10 +8,11 @@ import numpy as np
 from .. import data, landscape, losses, plots
 from ._explorable import _explorable, _slider_style
 
-#: The explorer's data: 30 noisy points around y = 2x - 0.5, and its window of (w, b).
-FIT_DATA = data.linear(30, w=2.0, b=-0.5, noise=0.3, seed=2)
-W_WINDOW = np.linspace(-1.0, 5.0, 61)
-B_WINDOW = np.linspace(-3.0, 2.0, 51)
+#: The explorer's data (chapter 2's): 30 noisy points around y = 2x - 0.5 for x in [0, 2],
+#: and its window of (w, b).  Inputs away from 0 couple w and b (tilted contours).
+FIT_DATA = data.linear(30, w=2.0, b=-0.5, noise=0.3, seed=2, x_range=(0.0, 2.0))
+W_WINDOW = np.linspace(-0.5, 4.5, 61)
+B_WINDOW = np.linspace(-2.5, 1.5, 49)
 LOSSES = {"MSE": losses.mse, "MAE": losses.mae, "Huber (δ = 0.5)": functools.partial(losses.huber, delta=0.5)}
 
 
@@ -73,8 +74,8 @@ SLOPES = tuple(np.round(np.arange(-0.5, 4.51, 0.25), 2))
 def fit_explorer(w=0.5, b=1.0, loss="MSE"):
     r"""(w, b) sliders → the line through the data and the point on the loss landscape."""
     controls = {
-        "w": ipywidgets.FloatSlider(value=w, min=-1.0, max=5.0, step=0.05, description="slope w", readout_format=".2f", **_slider_style()),
-        "b": ipywidgets.FloatSlider(value=b, min=-3.0, max=2.0, step=0.05, description="intercept b", readout_format=".2f", **_slider_style()),
+        "w": ipywidgets.FloatSlider(value=w, min=-0.5, max=4.5, step=0.05, description="slope w", readout_format=".2f", **_slider_style()),
+        "b": ipywidgets.FloatSlider(value=b, min=-2.5, max=1.5, step=0.05, description="intercept b", readout_format=".2f", **_slider_style()),
         "loss": ipywidgets.Dropdown(options=list(LOSSES), value=loss, description="loss"),
     }
     alts = [f"Left: the data with the line of slope {v:g} and intercept {b:g}; right: the {loss} contours over (w, b) "
