@@ -8,13 +8,14 @@ from .. import style
 from ._figure import new_figure
 from .landscapes import plot_contour, plot_trajectory_1d
 
-_LINESTYLES = ("-", "--", ":", "-.")
+_LINESTYLES = ("-", "--", "-.", (0, (5, 1, 1, 1)))
 
 
 def plot_gradient_step(X, Y, Z, point, gradient, new_point, angles, slopes, *, figsize=(8.6, 3.5)):
     r"""Left: contours of a bowl, the level curve through ``point`` drawn
-    bold, the gradient :math:`\nabla L` at ``point`` (an arrow, uphill,
-    at a right angle to that curve) and the step to ``new_point`` (downhill).
+    bold, the gradient at ``point`` (an arrow, uphill, at a right angle to
+    that curve, drawn with the same scale factor :math:`\eta` as the step)
+    and the step to ``new_point`` (downhill).
     Right: the directional derivative ``slopes`` against the direction's
     angle, largest at the gradient's angle.
 
@@ -30,12 +31,14 @@ def plot_gradient_step(X, Y, Z, point, gradient, new_point, angles, slopes, *, f
     left.contour(X, Y, Z, levels=[_interp2(X, Y, Z, px, py)], colors=[style.PALETTE["black"]], linewidths=2.0)
     gx, gy = gradient
     nx, ny = new_point
+    scale = np.hypot(nx - px, ny - py) / np.hypot(gx, gy)            # eta: both arrows have the same length
+    gx, gy = scale * gx, scale * gy
     left.annotate("", xy=(px + gx, py + gy), xytext=(px, py),
                   arrowprops=dict(arrowstyle="-|>", color=style.PALETTE["vermillion"], lw=2.2))
     left.annotate("", xy=(nx, ny), xytext=(px, py),
                   arrowprops=dict(arrowstyle="-|>", color=style.PALETTE["sky_blue"], lw=2.2, linestyle="--"))
     left.plot([px], [py], "o", color="white", markeredgecolor="black", markersize=7)
-    left.text(px + gx, py + gy, r"  $\nabla L$ (uphill)", color="black", fontsize=9, va="bottom",
+    left.text(px + gx, py + gy, r"$\eta\nabla L$ (uphill)", color="black", fontsize=9, va="bottom", ha="center",
               bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
     left.text(nx, ny, r"$-\eta\nabla L$  ", color="black", fontsize=9, ha="right", va="top",
               bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
@@ -50,7 +53,7 @@ def plot_gradient_step(X, Y, Z, point, gradient, new_point, angles, slopes, *, f
     right.set_xlabel(r"direction $u$: angle in degrees")
     right.set_ylabel("slope of $L$ along $u$")
     right.set_xticks([-180, -90, 0, 90, 180])
-    right.legend(loc="lower left", fontsize=8)
+    right.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8)
     return fig
 
 
