@@ -11,7 +11,6 @@ cost of brute-force grid search, and the kinds of critical points (numpy only).
   equally good minimum every network with two hidden units has.
 """
 
-import itertools
 import numbers
 
 import numpy as np
@@ -117,13 +116,13 @@ def grid_search(batch_loss, lows, highs, n, chunk=20_000):
     if lows.shape != highs.shape:
         raise ValueError(f"lows has shape {lows.shape} but highs has shape {highs.shape}")
     n = _positive_int(n, "n")
-    axes = [np.linspace(lo, hi, n) for lo, hi in zip(lows, highs)]
+    axes = np.array([np.linspace(lo, hi, n) for lo, hi in zip(lows, highs)])   # (d, n)
+    d, total = len(axes), n ** len(axes)
     best_point, best_loss, count = None, np.inf, 0
-    points = itertools.product(*axes)
-    while True:
-        block = np.array(list(itertools.islice(points, chunk)))
-        if block.size == 0:
-            break
+    for start in range(0, total, chunk):
+        flat = np.arange(start, min(start + chunk, total))
+        index = np.unravel_index(flat, (n,) * d)                  # the grid point of each flat index
+        block = axes[np.arange(d)[:, None], np.array(index)].T     # (m, d)
         losses = np.asarray(batch_loss(block), dtype=np.float64)
         if losses.shape != (len(block),):
             raise ValueError(f"batch_loss must return shape ({len(block)},), got shape {losses.shape}")

@@ -65,7 +65,7 @@ def _move(fig, lr, condition):
     return [*plots.set_path(left, path), *plots.set_loss_curve(right, loss, logy=True), left.title, right.title]
 
 
-LEARNING_RATES = (0.01, 0.03, 0.05, 0.1, 0.12, 0.15, 0.18, 0.19, 0.2, 0.21)
+LEARNING_RATES = (0.02, 0.05, 0.1, 0.15, 0.18, 0.19, 0.2, 0.21)
 
 
 def conditioning_explorer(lr=0.15, condition=10.0):

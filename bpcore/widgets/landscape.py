@@ -68,7 +68,7 @@ def _move_fit(fig, w, b, loss):
 
 
 #: The scrubber's frames: the slope w at the explorer's default b.
-SLOPES = tuple(np.round(np.arange(-0.5, 4.51, 0.25), 2))
+SLOPES = tuple(np.round(np.arange(0.0, 3.51, 0.25), 2))
 
 
 def fit_explorer(w=0.5, b=1.0, loss="MSE"):
