@@ -132,7 +132,7 @@ def loss_grid(loss, x, y, w_values, b_values, chunk=None, method="auto"):
     ``plt.contourf(*np.meshgrid(w_values, b_values), L)`` works).
 
     ``method="auto"`` (default) uses an exact shortcut for the losses it
-    recognises (see :mod:`bpcore._grid_kernels`):
+    recognises (see ``bpcore._grid_kernels``):
 
     * ``mse`` and ``half_mse``: the loss is a quadratic in :math:`(w, b)`
       fixed by five moments of the data, a few flops per grid point;
