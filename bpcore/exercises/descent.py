@@ -32,11 +32,28 @@ def _reference_gd(grad_fn, w0, lr, steps):
     return landscape.descend(optim.SGD(lr), grad_fn, w0, steps)
 
 
-_BOWL = surfaces.Quadratic(condition=4.0, angle=0.3)
+_BOWL, _ROSENBROCK = surfaces.Quadratic(condition=4.0, angle=0.3), surfaces.Rosenbrock()
+
+
+def tilted_bowl_grad(w):
+    """Gradient of a tilted quadratic bowl with condition number 4."""
+    return _BOWL.grad(w)
+
+
+def rosenbrock_grad(w):
+    """Gradient of Rosenbrock's function."""
+    return _ROSENBROCK.grad(w)
+
+
+def parabola_grad(w):
+    """Gradient of L(w) = w²."""
+    return 2.0 * np.asarray(w, dtype=float)
+
+
 _GD_CASES = [
-    ((_BOWL.grad, np.array([2.0, -1.0]), 0.1, 5), {}),
-    ((surfaces.Rosenbrock().grad, np.array([-1.0, 1.0]), 1e-3, 4), {}),
-    ((lambda w: 2.0 * w, np.array([3.0]), 0.25, 3), {}),
+    ((tilted_bowl_grad, np.array([2.0, -1.0]), 0.1, 5), {}),
+    ((rosenbrock_grad, np.array([-1.0, 1.0]), 1e-3, 4), {}),
+    ((parabola_grad, np.array([3.0]), 0.25, 3), {}),
 ]
 
 
