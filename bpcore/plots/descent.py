@@ -11,7 +11,7 @@ from .landscapes import plot_contour, plot_trajectory_1d
 _LINESTYLES = ("-", "--", "-.", (0, (5, 1, 1, 1)))
 
 
-def plot_gradient_step(X, Y, Z, point, gradient, new_point, angles, slopes, *, figsize=(8.6, 3.5)):
+def plot_gradient_step(X, Y, Z, point, gradient, new_point, angles, slopes, *, figsize=(7.8, 3.4)):
     r"""Left: contours of a bowl, the level curve through ``point`` drawn
     bold, the gradient at ``point`` (an arrow, uphill, at a right angle to
     that curve, drawn with the same scale factor :math:`\eta` as the step)
@@ -87,7 +87,7 @@ def plot_lr_regimes(w_grid, loss_grid, runs, *, figsize=(9.0, 2.8)):
 
 def plot_convergence(distances, predicted, *, ax=None, xlabel="step $k$", ylabel=r"distance to the minimum $\|w_k - w^\ast\|$", figsize=(6.0, 3.4)):
     r"""Distance to the minimum per step (log axis) for several runs, each
-    with the straight line of its predicted rate :math:`\rho^k` (dotted).
+    with its predicted :math:`\rho^k \lVert e_0\rVert` as open circles.
     ``distances`` and ``predicted`` map a label to an array and a rate.
 
     >>> fig = plot_convergence({"a": [1.0, 0.5, 0.25]}, {"a": 0.5})
@@ -102,7 +102,8 @@ def plot_convergence(distances, predicted, *, ax=None, xlabel="step $k$", ylabel
         colour = style.CYCLE[k % len(style.CYCLE)]
         steps = np.arange(len(d))
         ax.plot(steps, d, _LINESTYLES[k % 4], color=colour, label=label)
-        ax.plot(steps, d[0] * predicted[label] ** steps, ":", color="black", linewidth=1.0,
+        marks = steps[:: max(1, len(steps) // 6)]                  # a few open circles, visible on the line
+        ax.plot(marks, d[0] * predicted[label] ** marks, "o", color="black", markerfacecolor="none", markersize=6,
                 label="predicted $\\rho^k$" if k == 0 else None)
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)

@@ -2,6 +2,7 @@ r"""Chapter 2's figures: loss landscapes as surfaces and contours, linked to
 the data, and the kinds of critical points."""
 
 import matplotlib.contour
+import matplotlib.ticker
 import numpy as np
 
 from .. import style
@@ -38,7 +39,9 @@ def plot_surface_3d(W, B, L, *, ax=None, minimum=None, title=None, zlabel=r"$L$"
     ax.set_xlabel(xlabel, labelpad=-2)
     ax.set_ylabel(ylabel, labelpad=-2)
     ax.set_zlabel(zlabel, labelpad=-4)
-    ax.tick_params(labelsize=8, pad=0)
+    ax.tick_params(labelsize=9, pad=0)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
     ax.view_init(elev=28, azim=-130)
     if title is not None:
         ax.set_title(title)
@@ -67,7 +70,7 @@ def plot_surface_gallery(W, B, surfaces, *, minima=None, lines=None, figsize=(9.
     return fig
 
 
-def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, log=False, figsize=(8.0, 3.4)):
+def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, log=False, figsize=(7.8, 3.3)):
     r"""The same landscape twice: contours (left, with a colour bar) and a
     3-D surface (right); ``minimum`` is a ``(w, b)`` point; ``log=True``
     spaces the contour levels geometrically (see :func:`plot_contour`).
@@ -130,7 +133,7 @@ def plot_fit_and_landscape(x, y, w, b, W, B, L, *, minimum=None, loss_name="MSE"
     return fig
 
 
-def plot_kinds_of_critical_points(t, values, marks, X, Y, Z, points, *, t_label=r"$x$", figsize=(8.6, 3.4)):
+def plot_kinds_of_critical_points(t, values, marks, X, Y, Z, points, *, t_label=r"$x$", figsize=(7.8, 3.4)):
     r"""Left: a 1-D loss curve ``values`` over ``t`` with its critical points;
     right: a 2-D surface's contours with its critical points.  ``marks`` and
     ``points`` are lists of ``(kind, x, y)`` with ``kind`` one of
