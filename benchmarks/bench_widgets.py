@@ -46,7 +46,10 @@ def two_panel_line(_):
 
 
 def slider_sweep(control):
-    """Values spread over the slider's range (integers for an IntSlider)."""
+    """Values spread over the slider's range (integers for an IntSlider);
+    a dropdown cycles through its options."""
+    if hasattr(control, "options"):
+        return [control.options[i % len(control.options)] for i in range(1, REPEATS + 1)]
     values = np.linspace(control.min, control.max, REPEATS)
     return [int(round(v)) if isinstance(control.value, int) else float(v) for v in values]
 
@@ -58,6 +61,10 @@ def main():
         "loss_explorer (classification)": (widgets.loss_explorer("classification"), "y_pred"),
         "neuron_pass_stepper": (widgets.neuron_pass_stepper(), "step"),
         "learning_rate_explorer": (widgets.learning_rate_explorer(), "lr"),
+        "fit_explorer (w)": (widgets.fit_explorer(), "w"),
+        "fit_explorer (loss: new landscape)": (widgets.fit_explorer(), "loss"),
+        "conditioning_explorer (lr)": (widgets.conditioning_explorer(), "lr"),
+        "conditioning_explorer (κ: new bowl)": (widgets.conditioning_explorer(), "condition"),
     }
     for _ in range(3):  # warm up fonts and caches
         bare_figure(None)

@@ -17,12 +17,14 @@ the first (``w`` or ``alpha``), so ``plt.contourf(W, B, L)`` with
 """
 
 import copy
+import functools
 import inspect
 import numbers
 
 import numpy as np
 
 from ._checks import as_array, as_float64, as_rng as _rng, check_callable, integer, real_number
+from . import _grid_kernels
 
 __all__ = ["BLOCK_ENTRIES", "loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
 
@@ -40,6 +42,8 @@ def _vector(values, name):
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {np.count_nonzero(~np.isfinite(arr))} non-finite value(s)")
     return arr
 
 
@@ -56,47 +60,50 @@ def _rowwise(loss):
 
     A loss that accepts ``axis`` is called once per block.  Otherwise each
     row is one call of the loss: correct for any loss, but a Python loop.
+    Either way a loss that does not return one number per row raises.
     """
-    if _takes_axis(loss):
-        return lambda Y, Yhat: np.asarray(loss(Y, Yhat, axis=1), dtype=np.float64)
-    return lambda Y, Yhat: np.array([loss(y, yhat) for y, yhat in zip(Y, Yhat)])
+    def per_row(Y, Yhat):
+        if _takes_axis(loss):
+            values = np.asarray(loss(Y, Yhat, axis=1), dtype=np.float64)
+        else:
+            values = []
+            for y, yhat in zip(Y, Yhat):
+                value = np.asarray(loss(y, yhat), dtype=np.float64)
+                if value.shape != ():
+                    raise ValueError(f"loss must return one number per model, but it returned shape {value.shape} "
+                                     f"for a prediction of shape {yhat.shape}")
+                values.append(value)
+            values = np.array(values)
+        if values.shape != (len(Y),):
+            raise ValueError(f"loss(y_true, y_pred, axis=1) must return shape ({len(Y)},) for {len(Y)} rows of "
+                             f"predictions, got shape {values.shape}")
+        return values
+    return per_row
 
 
-def loss_grid(loss, x, y, w_values, b_values, chunk=None):
-    r"""The loss of :math:`\hat y = w x + b` at every :math:`(w, b)` of a grid.
+def _fast_kernel(loss):
+    """The exact fast algorithm for a loss ``loss_grid`` recognises, else None."""
+    from . import losses   # the losses module imports autodiff; load it only here
+    if loss is losses.mse:
+        return _grid_kernels.mse_grid
+    if loss is losses.half_mse:
+        return lambda x, y, w, b: 0.5 * _grid_kernels.mse_grid(x, y, w, b)
+    if loss is losses.mae:
+        return _grid_kernels.abs_grid
+    func, args, keywords = loss, (), {}
+    if isinstance(loss, functools.partial):
+        func, args, keywords = loss.func, loss.args, loss.keywords
+    if func is losses.huber and not args and set(keywords) <= {"delta"}:
+        delta = losses._check_delta(keywords.get("delta", 1.0))
+        return lambda x, y, w, b: _grid_kernels.huber_grid(x, y, w, b, delta)
+    return None
 
-    .. math:: L_{jk} = \operatorname{loss}\big(y,\; w_k\, x + b_j\big)
 
-    for ``loss`` any function ``loss(y_true, y_pred)`` of :mod:`bpcore.losses`
-    (``mse``, ``mae``, ``huber``, ...; use ``functools.partial`` to fix
-    options such as ``delta``).  Returns an array of shape
-    ``(len(b_values), len(w_values))``: row ``j`` is ``b_values[j]``, column
-    ``k`` is ``w_values[k]`` (meshgrid ``'xy'`` order, so
-    ``plt.contourf(*np.meshgrid(w_values, b_values), L)`` works).
-
-    The grid is evaluated ``chunk`` grid points at a time, each chunk as one
-    ``(chunk, n)`` block of predictions, so the extra memory is a few
-    blocks (125 KiB each by default, see :data:`BLOCK_ENTRIES`) for any grid
-    size.  A loss that accepts ``axis`` (the mean over that axis only) is
-    called once per block; any other loss once per grid point (correct, but
-    a Python loop).
-
-    >>> from bpcore.losses import mse
-    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])   # y = 2x + 1
-    >>> loss_grid(mse, x, y, w_values=[1.0, 2.0], b_values=[0.0, 1.0])
-    array([[4.66666667, 1.        ],
-           [1.66666667, 0.        ]])
-    """
-    x, y = _vector(x, "x"), _vector(y, "y")
-    if x.shape != y.shape:
-        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
-    w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
+def _direct(loss, x, y, w_values, b_values, chunk):
+    """Every residual of every grid point, ``chunk`` grid points per block."""
     n = x.size
     if chunk is None:
         chunk = max(1, BLOCK_ENTRIES // n)
-    elif isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or chunk < 1:
-        raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
-
     W, B = np.meshgrid(w_values, b_values)   # shape (len(b), len(w))
     w_flat, b_flat = W.ravel(), B.ravel()
     per_row = _rowwise(loss)
@@ -111,6 +118,57 @@ def loss_grid(loss, x, y, w_values, b_values, chunk=None):
         y_true = np.broadcast_to(y, y_pred.shape)         # a view: no copy of y
         out[start:start + len(w)] = per_row(y_true, y_pred)
     return out.reshape(W.shape)
+
+
+def loss_grid(loss, x, y, w_values, b_values, chunk=None, method="auto"):
+    r"""The loss of :math:`\hat y = w x + b` at every :math:`(w, b)` of a grid.
+
+    .. math:: L_{jk} = \operatorname{loss}\big(y,\; w_k\, x + b_j\big)
+
+    for ``loss`` any function ``loss(y_true, y_pred)`` (``bp.losses.mse``,
+    ``mae``, ``huber``, ... or your own; use ``functools.partial`` to fix
+    options such as ``delta``).  Returns an array of shape
+    ``(len(b_values), len(w_values))``: row ``j`` is ``b_values[j]``, column
+    ``k`` is ``w_values[k]`` (meshgrid ``'xy'`` order, so
+    ``plt.contourf(*np.meshgrid(w_values, b_values), L)`` works).
+
+    ``method="auto"`` (default) uses an exact shortcut for the losses it
+    recognises (see ``bpcore._grid_kernels``):
+
+    * ``mse`` and ``half_mse``: the loss is a quadratic in :math:`(w, b)`
+      fixed by five moments of the data, a few flops per grid point;
+    * ``mae`` and ``huber`` (also ``functools.partial(huber, delta=...)``):
+      sorted residuals and prefix sums, one sort per :math:`w` and a binary
+      search per grid point.
+
+    They agree with the direct computation to float64 rounding (the tests
+    check it).  Any other loss, or ``method="direct"``, evaluates every
+    residual, ``chunk`` grid points at a time as one ``(chunk, n)`` block of
+    predictions (at most :data:`BLOCK_ENTRIES` floats, so memory stays
+    bounded for any grid).  A loss that accepts ``axis`` (the mean over that
+    axis only) is called once per block; any other loss once per grid point.
+    A loss that does not return one number per model raises ``ValueError``.
+
+    >>> from bpcore.losses import mse
+    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])   # y = 2x + 1
+    >>> loss_grid(mse, x, y, w_values=[1.0, 2.0], b_values=[0.0, 1.0])
+    array([[4.66666667, 1.        ],
+           [1.66666667, 0.        ]])
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be a function loss(y_true, y_pred), got {type(loss).__name__}")
+    x, y = _vector(x, "x"), _vector(y, "y")
+    if x.shape != y.shape:
+        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
+    w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or chunk < 1):
+        raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
+    if method not in ("auto", "direct"):
+        raise ValueError(f"method must be 'auto' or 'direct', got {method!r}")
+    kernel = _fast_kernel(loss) if method == "auto" else None
+    if kernel is not None:
+        return kernel(x, y, w_values, b_values)
+    return _direct(loss, x, y, w_values, b_values, chunk)
 
 
 # ---------------------------------------------------------------------------

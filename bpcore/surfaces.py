@@ -35,7 +35,7 @@ from ._checks import as_float64, to_float
 #: would show inf instead of the surface.
 MAX_COEFFICIENT = 1e300
 
-__all__ = ["Surface", "Quadratic", "Rosenbrock", "DoubleWell"]
+__all__ = ["Surface", "Quadratic", "Rosenbrock", "DoubleWell", "GaussianWells"]
 
 
 def _points(xy, name="xy"):
@@ -291,3 +291,111 @@ class DoubleWell(Surface):
 
     def _hessian(self, x, y):
         return 12.0 * x * x - 4.0, np.zeros_like(x), 2.0 * self.stiffness * np.ones_like(x)
+
+
+class GaussianWells(Surface):
+    r"""Several Gaussian wells of different depths on a flat plateau (chapters 2 and 3).
+
+    .. math::
+
+        f(p) = -\sum_i a_i \exp\!\Big(-\frac{\lVert p - c_i\rVert^2}{2 s^2}\Big),
+        \qquad
+        \nabla f = \sum_i g_i\,\frac{p - c_i}{s^2},
+        \qquad
+        H = \sum_i g_i \Big(\frac{I}{s^2} - \frac{(p - c_i)(p - c_i)^\top}{s^4}\Big),
+
+    with :math:`g_i = a_i \exp(-\lVert p - c_i\rVert^2 / 2s^2)`.  Each well
+    :math:`i` (centre :math:`c_i`, depth :math:`a_i > 0`, width :math:`s`)
+    makes a minimum; the deepest is the **global** minimum, the others are
+    **local** minima.  Between two wells the surface has a **saddle point**,
+    and far from all wells it is a **plateau**: :math:`f \approx 0` and
+    :math:`\nabla f \approx 0` although no minimum is near.
+
+    The critical points are found numerically (Newton's method on
+    :math:`\nabla f = 0` from a grid of starts inside ``bounds``) and sorted
+    by value: ``minima`` (global first), ``saddles`` and ``maxima``.
+
+    >>> f = GaussianWells()
+    >>> [round(f.value(m), 3) for m in f.minima]   # three minima, global first
+    [-1.001, -0.709, -0.513]
+    >>> len(f.saddles)
+    2
+    """
+
+    DEFAULT_CENTERS = ((-1.5, 0.0), (1.3, 1.0), (1.2, -1.3))
+    DEFAULT_DEPTHS = (1.0, 0.7, 0.5)
+
+    def __init__(self, centers=DEFAULT_CENTERS, depths=DEFAULT_DEPTHS, width=0.8):
+        try:
+            centers = np.array(centers, dtype=np.float64)
+            depths = np.array(depths, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"centers must be (k, 2) numbers and depths k numbers, got {centers!r}, {depths!r}") from None
+        if centers.ndim != 2 or centers.shape[1] != 2 or centers.shape[0] == 0:
+            raise ValueError(f"centers must have shape (k, 2) with k >= 1, got shape {centers.shape}")
+        if depths.shape != (centers.shape[0],):
+            raise ValueError(f"depths must have shape ({centers.shape[0]},) like centers, got shape {depths.shape}")
+        if not (np.all(np.isfinite(centers)) and np.all(np.isfinite(depths)) and np.all(depths > 0)):
+            raise ValueError("centers must be finite and depths positive and finite")
+        self.width = _number("width", width)
+        if not self.width > 0:
+            raise ValueError(f"width must be positive, got {width!r}")
+        self.centers, self.depths = centers, depths
+        lo, hi = centers.min(axis=0) - 2.0, centers.max(axis=0) + 2.0
+        self.bounds = ((float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1])))
+        self.minima, self.saddles, self.maxima = self._critical_points()
+
+    def _params(self):
+        return {"centers": self.centers.tolist(), "depths": self.depths.tolist(), "width": self.width}
+
+    def _wells(self, x, y):
+        """Per well: (g_i, x - cx_i, y - cy_i), stacked on a new last axis."""
+        dx = np.asarray(x, dtype=np.float64)[..., None] - self.centers[:, 0]
+        dy = np.asarray(y, dtype=np.float64)[..., None] - self.centers[:, 1]
+        g = self.depths * np.exp(-(dx * dx + dy * dy) / (2.0 * self.width ** 2))
+        return g, dx, dy
+
+    def _value(self, x, y):
+        g, _, _ = self._wells(x, y)
+        return -g.sum(axis=-1)
+
+    def _grad(self, x, y):
+        g, dx, dy = self._wells(x, y)
+        s2 = self.width ** 2
+        return (g * dx).sum(axis=-1) / s2, (g * dy).sum(axis=-1) / s2
+
+    def _hessian(self, x, y):
+        g, dx, dy = self._wells(x, y)
+        s2 = self.width ** 2
+        fxx = (g * (1.0 / s2 - dx * dx / s2 ** 2)).sum(axis=-1)
+        fxy = (g * (-dx * dy / s2 ** 2)).sum(axis=-1)
+        fyy = (g * (1.0 / s2 - dy * dy / s2 ** 2)).sum(axis=-1)
+        return fxx, fxy, fyy
+
+    def _critical_points(self):
+        (x0, x1), (y0, y1) = self.bounds
+        X, Y = np.meshgrid(np.linspace(x0, x1, 29), np.linspace(y0, y1, 29))
+        p = np.stack([X.ravel(), Y.ravel()], axis=-1)
+        with np.errstate(all="ignore"):
+            for _ in range(60):   # Newton's method, all starts at once
+                H, g = self.hessian(p), self.grad(p)
+                det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] ** 2
+                ok = np.abs(det) > 1e-300
+                step_x = np.where(ok, (H[:, 1, 1] * g[:, 0] - H[:, 0, 1] * g[:, 1]) / np.where(ok, det, 1.0), 0.0)
+                step_y = np.where(ok, (H[:, 0, 0] * g[:, 1] - H[:, 0, 1] * g[:, 0]) / np.where(ok, det, 1.0), 0.0)
+                p = p - np.stack([step_x, step_y], axis=-1)
+        inside = (np.all(np.isfinite(p), axis=1) & (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1))
+        p = p[inside]
+        # a real critical point, not a flat spot of the plateau: tiny gradient *relative* to the curvature
+        g = np.linalg.norm(self.grad(p), axis=1)
+        curvature = np.abs(np.linalg.eigvalsh(self.hessian(p))).min(axis=1)
+        p = p[(g < 1e-10) & (curvature > 1e-6)]
+        points = []
+        for q in p:
+            if all(np.linalg.norm(q - r) > 1e-6 for r in points):
+                points.append(q)
+        kinds = {"min": [], "saddle": [], "max": []}
+        for q in points:
+            lam = np.linalg.eigvalsh(self.hessian(q))
+            kinds["min" if lam[0] > 0 else "max" if lam[1] < 0 else "saddle"].append(q)
+        return tuple(sorted(kinds[k], key=self.value) for k in ("min", "saddle", "max"))

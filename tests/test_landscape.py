@@ -33,13 +33,90 @@ LOSSES = [losses.mse, losses.half_mse, losses.mae, losses.huber,
 
 @pytest.mark.parametrize("loss", LOSSES, ids=lambda f: getattr(f, "__name__", "huber(delta=0.3)"))
 @pytest.mark.parametrize("chunk", [None, 1, 7])
-def test_loss_grid_matches_plain_loop(loss, chunk):
+def test_loss_grid_direct_matches_plain_loop(loss, chunk):
     x, y = _data()
     w_values = np.linspace(-1, 4, 9)
     b_values = np.linspace(-2, 1, 5)      # not square: a transposed result would fail
-    L = loss_grid(loss, x, y, w_values, b_values, chunk=chunk)
+    L = loss_grid(loss, x, y, w_values, b_values, chunk=chunk, method="direct")
     assert L.shape == (5, 9)
     np.testing.assert_allclose(L, _plain_loop(loss, x, y, w_values, b_values), rtol=1e-12, atol=1e-15)
+
+
+# The fast paths (moments for MSE, sorted residuals + prefix sums for MAE and
+# Huber) must agree with the direct computation to float64 rounding.  The
+# tolerance is the first-order rounding-error bound of both computations at
+# each grid point (u = 2**-53, Higham 2002, ch. 3-4), not a fixed rtol:
+#
+# * residuals r_i = w x_i + b - y_i carry an error of at most 3u M_i with
+#   M_i = |w x_i| + |b| + |y_i|, so a mean of squares moves by at most
+#   6u mean(|r_i| M_i); pairwise summation adds (log2 n) u L;
+# * recursive (prefix) sums of n terms err by at most n u sum|terms|, and the
+#   terms of the MAE/Huber kernels are bounded by M_i (MAE) and
+#   M_i**2 / 2 + delta M_i (Huber).
+U = 2.0 ** -53
+
+
+def _tolerance(name, x, y, w, b, L, delta=1.0):
+    r = np.abs(np.multiply.outer(b, np.ones_like(w))[..., None] + np.multiply.outer(w, x)[None] - y)
+    M = np.abs(np.multiply.outer(w, x))[None] + np.abs(b)[:, None, None] + np.abs(y)
+    n = x.size
+    if name == "mse":
+        # plus a second-order term for grid points where the loss is (nearly) zero
+        return 8 * U * ((r * M).mean(-1) + (np.log2(n) + 4) * L) + (8 * U) ** 2 * (M * M).mean(-1)
+    terms = M if name == "mae" else 0.5 * M * M + delta * M
+    return 4 * (n + np.log2(n) + 4) * U * terms.mean(-1)
+
+
+def _kernel_cases():
+    rng = np.random.default_rng(1)
+    cases = []
+    for n, scale, offset in [(1, 1.0, 0.0), (2, 1.0, 0.0), (7, 1.0, 0.0), (40, 1.0, 0.0), (1000, 1.0, 0.0),
+                             (300, 1e3, 1e4), (300, 1e-3, 0.0)]:
+        x = offset + scale * rng.standard_normal(n)
+        y = 2.0 * x - 0.5 + 0.3 * scale * rng.standard_normal(n)
+        cases.append((x, y))
+    x = np.repeat([0.1, 2.0], 20)                       # ties: many equal residuals
+    cases.append((x, 3.0 * x))                          # and an exact fit: loss 0 at (3, 0)
+    cases.append((np.full(5, 0.7), np.arange(5.0)))     # constant x: V_xx = 0
+    return cases
+
+
+@pytest.mark.parametrize("case", range(9))
+@pytest.mark.parametrize("name,loss,delta", [("mse", losses.mse, None), ("half_mse", losses.half_mse, None),
+                                             ("mae", losses.mae, None), ("huber", losses.huber, 1.0),
+                                             ("huber", functools.partial(losses.huber, delta=0.3), 0.3)])
+def test_loss_grid_fast_paths_agree_with_direct_to_rounding(case, name, loss, delta):
+    x, y = _kernel_cases()[case]
+    centre, spread = np.mean(y), 1.0 + np.std(y)
+    w_values = np.concatenate([np.linspace(-1, 5, 23), [3.0, 2.0]])
+    b_values = np.concatenate([np.linspace(centre - 3 * spread, centre + 3 * spread, 17), [0.0, -0.5]])
+    fast = loss_grid(loss, x, y, w_values, b_values)
+    direct = loss_grid(loss, x, y, w_values, b_values, method="direct")
+    assert fast.shape == direct.shape == (19, 25)
+    tol = _tolerance("mse" if name == "half_mse" else name, x, y, w_values, b_values, direct, delta or 1.0)
+    assert np.all(np.abs(fast - direct) <= tol), np.max(np.abs(fast - direct) / tol)
+    assert np.all(fast >= 0)
+
+
+def test_loss_grid_fast_path_is_exact_on_small_integers():
+    # Small integers: every intermediate is exact, so the paths agree bit for bit.
+    x, y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.0, 2.0, 2.0, 5.0])
+    w_values, b_values = np.arange(-2.0, 3.0), np.arange(-3.0, 3.0)
+    for loss in (losses.mae, functools.partial(losses.huber, delta=2.0)):
+        np.testing.assert_array_equal(loss_grid(loss, x, y, w_values, b_values),
+                                      loss_grid(loss, x, y, w_values, b_values, method="direct"))
+
+
+def test_loss_grid_huber_other_options_use_the_direct_path():
+    x, y = _data(n=10)
+
+    def huber_axis(y_true, y_pred, axis=None):            # a partial with other options is not recognised
+        return losses.huber(y_true, y_pred, delta=0.5, axis=axis)
+
+    np.testing.assert_allclose(loss_grid(functools.partial(huber_axis), x, y, [1.0, 2.0], [0.0]),
+                               _plain_loop(huber_axis, x, y, [1.0, 2.0], [0.0]), rtol=1e-12)
+    with pytest.raises(ValueError, match="delta"):
+        loss_grid(functools.partial(losses.huber, delta=-1.0), x, y, [1.0], [0.0])
 
 
 def test_loss_grid_orientation_works_with_meshgrid():
@@ -50,7 +127,34 @@ def test_loss_grid_orientation_works_with_meshgrid():
     j, k = np.unravel_index(np.argmin(L), L.shape)
     # the minimum sits near the true (w, b) = (2, -0.5) of the data
     assert abs(W[j, k] - 2.0) < 0.2 and abs(B[j, k] + 0.5) < 0.1
-    assert L[j, k] == losses.mse(y, W[j, k] * x + B[j, k])
+    assert L[j, k] == pytest.approx(losses.mse(y, W[j, k] * x + B[j, k]), rel=1e-14)
+
+
+def test_loss_grid_custom_loss_with_wrong_shape_raises():
+    x, y = _data(n=6)
+
+    def elementwise(y_true, y_pred):                      # forgot the mean
+        return (y_true - y_pred) ** 2
+
+    def elementwise_axis(y_true, y_pred, axis=None):      # ignores axis
+        return np.mean((y_true - y_pred) ** 2)
+
+    with pytest.raises(ValueError, match=r"one number per model.*shape \(6,\)"):
+        loss_grid(elementwise, x, y, [1.0, 2.0], [0.0])
+    with pytest.raises(ValueError, match=r"must return shape \(2,\).*got shape \(\)"):
+        loss_grid(elementwise_axis, x, y, [1.0, 2.0], [0.0])
+
+
+def test_loss_grid_rejects_non_finite_and_non_callable():
+    x, y = _data(n=5)
+    with pytest.raises(ValueError, match="y must be finite"):
+        loss_grid(losses.mse, x, np.where(x > 0, np.nan, y), [1.0], [0.0])
+    with pytest.raises(ValueError, match="w_values must be finite"):
+        loss_grid(losses.mse, x, y, [np.inf], [0.0])
+    with pytest.raises(TypeError, match="loss must be a function"):
+        loss_grid("mse", x, y, [1.0], [0.0])
+    with pytest.raises(ValueError, match="method"):
+        loss_grid(losses.mse, x, y, [1.0], [0.0], method="fast")
 
 
 def test_loss_grid_with_axis_free_loss_uses_rowwise_fallback():

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpcore.surfaces import DoubleWell, Quadratic, Rosenbrock
+from bpcore.surfaces import DoubleWell, GaussianWells, Quadratic, Rosenbrock
 
 SURFACES = [
     Quadratic(condition=10),
@@ -16,6 +16,8 @@ SURFACES = [
     Rosenbrock(a=-0.5, b=10),
     DoubleWell(),
     DoubleWell(tilt=-1.0, stiffness=3.0),
+    GaussianWells(),
+    GaussianWells(centers=[(0.0, 0.0), (2.0, 0.5)], depths=[0.5, 2.0], width=0.6),
 ]
 IDS = [repr(s)[:40] for s in SURFACES]
 
@@ -174,3 +176,31 @@ def test_errors():
 def test_constructor_errors_name_the_argument(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_gaussian_wells_critical_points_and_plateau():
+    f = GaussianWells()
+    assert len(f.minima) == 3 and len(f.saddles) == 2 and f.maxima == []
+    values = [f.value(m) for m in f.minima]
+    assert values == sorted(values)                                       # global first
+    for m, c in zip(f.minima, f.centers):                                 # one minimum per well
+        assert np.linalg.norm(m - c) < 0.1
+    for s in f.saddles:
+        np.testing.assert_allclose(f.grad(s), 0.0, atol=1e-10)
+        lam = np.linalg.eigvalsh(f.hessian(s))
+        assert lam[0] < 0 < lam[1]                                        # down one way, up the other
+        assert f.value(s) > values[-1]                                    # above every minimum
+    far = np.array([f.bounds[0][0], f.bounds[1][1]])                      # a corner: the plateau
+    assert abs(f.value(far)) < 1e-3 and np.linalg.norm(f.grad(far)) < 5e-3
+    assert np.linalg.eigvalsh(f.hessian(far)).min() > -1e-2               # nearly flat, no minimum nearby
+
+
+def test_gaussian_wells_constructor_errors():
+    with pytest.raises(ValueError, match="centers must have shape"):
+        GaussianWells(centers=[1.0, 2.0], depths=[1.0])
+    with pytest.raises(ValueError, match="depths must have shape"):
+        GaussianWells(centers=[(0.0, 0.0)], depths=[1.0, 2.0])
+    with pytest.raises(ValueError, match="depths positive"):
+        GaussianWells(centers=[(0.0, 0.0)], depths=[-1.0])
+    with pytest.raises(ValueError, match="width"):
+        GaussianWells(width=0.0)

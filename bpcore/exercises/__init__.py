@@ -23,6 +23,10 @@ from ._core import Mistake, check_function, check_value, run_student
 from .backprop import check_fixed_backward, check_hidden_delta, check_relu_gain, check_softmax_ce_backward
 from .losses import check_huber, check_log_softmax, check_mse
 from .neuron import check_learning_rate_bound, check_neuron_step
+# chapter 2
+from .landscape import check_best_slope, check_grid_evaluations, check_least_squares, check_mse_grid
+# chapter 3
+from .descent import check_basin, check_directional_derivative, check_gradient_descent, check_optimal_rate
 
 __all__ = [
     "Mistake",
@@ -41,4 +45,14 @@ __all__ = [
     # chapter 5
     "check_neuron_step",
     "check_learning_rate_bound",
+    # chapter 2
+    "check_least_squares",
+    "check_grid_evaluations",
+    "check_mse_grid",
+    "check_best_slope",
+    # chapter 3
+    "check_directional_derivative",
+    "check_gradient_descent",
+    "check_optimal_rate",
+    "check_basin",
 ]

@@ -23,6 +23,12 @@ from .graphs import plot_computation_graph
 from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, set_path
 from .losses import move_prediction, plot_losses_vs_prediction
 
+# chapter 2: the loss landscape
+from .landscape_views import (plot_contour_and_surface, plot_fit_and_landscape, plot_kinds_of_critical_points,
+                              plot_loss_slice, plot_surface_3d, plot_surface_gallery)
+# chapter 3: gradient descent
+from .descent import plot_basins, plot_convergence, plot_gradient_step, plot_lr_regimes
+
 # One module per topic; a chapter's new figures go in a module of their own
 # and are re-exported here, so chapters keep writing ``bp.plots.<name>``.
 __all__ = [
@@ -46,4 +52,16 @@ __all__ = [
     "plot_depth_profile",
     "plot_network_pass",
     "set_depth_profile",
+    # chapter 2
+    "plot_surface_3d",
+    "plot_surface_gallery",
+    "plot_contour_and_surface",
+    "plot_fit_and_landscape",
+    "plot_kinds_of_critical_points",
+    "plot_loss_slice",
+    # chapter 3
+    "plot_gradient_step",
+    "plot_lr_regimes",
+    "plot_convergence",
+    "plot_basins",
 ]

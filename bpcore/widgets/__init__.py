@@ -26,6 +26,10 @@ from ._explorable import Explorable
 from .backprop import depth_explorer, depth_figure, mlp_pass_figure, mlp_pass_stepper
 from .losses import loss_explorer, loss_explorer_figure
 from .neuron import learning_rate_explorer, learning_rate_figure, neuron_pass_figure, neuron_pass_stepper
+# chapter 2
+from .landscape import fit_explorer, fit_figure
+# chapter 3
+from .descent import conditioning_explorer, conditioning_figure
 
 # One module per chapter topic; a new explorable is a ``*_figure`` function
 # plus a few declarative lines calling ``_explorable``, re-exported here.
@@ -42,4 +46,10 @@ __all__ = [
     "mlp_pass_stepper",
     "depth_figure",
     "depth_explorer",
+    # chapter 2
+    "fit_figure",
+    "fit_explorer",
+    # chapter 3
+    "conditioning_figure",
+    "conditioning_explorer",
 ]

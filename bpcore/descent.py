@@ -1,0 +1,166 @@
+r"""Chapter 3's numbers: directional derivatives, the convergence rate of
+gradient descent on a quadratic, and which basin it ends in (numpy only).
+
+On a quadratic :math:`f(p) = \tfrac12 (p - c)^\top A (p - c)` one step of
+gradient descent maps the error :math:`e = p - c` to :math:`(I - \eta A)\,e`,
+so along the eigenvector of :math:`\lambda_i` the error is multiplied by
+:math:`1 - \eta \lambda_i` every step.  Everything in this module follows
+from that.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["directional_derivatives", "contraction_factor", "optimal_lr", "measured_rate",
+           "steps_to_reach", "final_points", "basin_index"]
+
+
+def _finite_array(values, name):
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be a non-empty array of finite numbers, got {values!r}")
+    return arr
+
+
+def _eigenvalues(eigenvalues):
+    lam = _finite_array(eigenvalues, "eigenvalues").ravel()
+    if np.any(lam <= 0):
+        raise ValueError(f"eigenvalues must be positive (a convex quadratic), got {lam.tolist()}")
+    return lam
+
+
+def _lr(lr):
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < np.inf:
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    return float(lr)
+
+
+def directional_derivatives(gradient, angles):
+    r"""The slope :math:`D_u f = \nabla f \cdot u` along the unit vectors
+    :math:`u = (\cos\theta, \sin\theta)` for each angle :math:`\theta`.
+    It equals :math:`\lVert\nabla f\rVert \cos\varphi`, with :math:`\varphi`
+    the angle between :math:`u` and :math:`\nabla f`: largest along the gradient.
+
+    >>> directional_derivatives([3.0, 4.0], [0.0, np.pi / 2]).tolist()
+    [3.0, 4.0]
+    """
+    g = _finite_array(gradient, "gradient")
+    if g.shape != (2,):
+        raise ValueError(f"gradient must have shape (2,), got shape {g.shape}")
+    theta = _finite_array(angles, "angles")
+    return g[0] * np.cos(theta) + g[1] * np.sin(theta)
+
+
+def contraction_factor(eigenvalues, lr):
+    r"""The factor by which gradient descent with step :math:`\eta` shrinks
+    the slowest error component on a quadratic with Hessian eigenvalues
+    :math:`\lambda_i`:
+
+    .. math:: \rho(\eta) = \max_i |1 - \eta \lambda_i| .
+
+    :math:`\rho < 1` (convergence) exactly when :math:`\eta < 2/\lambda_{\max}`.
+
+    >>> contraction_factor([1.0, 10.0], 0.1)
+    0.9
+    """
+    lam = _eigenvalues(eigenvalues)
+    return float(np.max(np.abs(1.0 - _lr(lr) * lam)))
+
+
+def optimal_lr(eigenvalues):
+    r"""The step that minimises :math:`\rho(\eta)` and the rate it reaches:
+
+    .. math:: \eta^\ast = \frac{2}{\lambda_{\min} + \lambda_{\max}}, \qquad
+              \rho(\eta^\ast) = \frac{\kappa - 1}{\kappa + 1}, \quad
+              \kappa = \lambda_{\max}/\lambda_{\min} .
+
+    >>> optimal_lr([1.0, 3.0])
+    (0.5, 0.5)
+    """
+    lam = _eigenvalues(eigenvalues)
+    kappa = lam.max() / lam.min()
+    return float(2.0 / (lam.min() + lam.max())), float((kappa - 1.0) / (kappa + 1.0))
+
+
+def measured_rate(path, minimum, first=None, last=None):
+    r"""The average factor by which the distance to ``minimum`` shrank per
+    step between iterates ``first`` and ``last`` of ``path``:
+
+    .. math:: \hat\rho = \Big(\frac{\lVert p_{\text{last}} - c\rVert}{\lVert p_{\text{first}} - c\rVert}\Big)^{1/(\text{last}-\text{first})}
+
+    Defaults: the second half of the path (after the start-up transient).
+
+    >>> path = [[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]]
+    >>> measured_rate(path, [0.0, 0.0], first=0, last=3)
+    0.5
+    """
+    path = _finite_array(path, "path")
+    if path.ndim != 2:
+        raise ValueError(f"path must have shape (steps + 1, dim), got shape {path.shape}")
+    c = _finite_array(minimum, "minimum")
+    steps = len(path) - 1
+    first = steps // 2 if first is None else int(first)
+    last = steps if last is None else int(last)
+    if not 0 <= first < last <= steps:
+        raise ValueError(f"need 0 <= first < last <= {steps}, got first={first}, last={last}")
+    d0, d1 = np.linalg.norm(path[first] - c), np.linalg.norm(path[last] - c)
+    if d0 == 0:
+        raise ValueError("the path is already at the minimum at 'first'; choose an earlier start")
+    return float((d1 / d0) ** (1.0 / (last - first)))
+
+
+def steps_to_reach(path, minimum, tol):
+    r"""The first step :math:`k` with :math:`\lVert p_k - c\rVert \le` ``tol``,
+    or ``None`` if the path never gets that close.
+
+    >>> steps_to_reach([[4.0], [2.0], [1.0], [0.5]], [0.0], tol=1.0)
+    2
+    """
+    path = np.asarray(path, dtype=np.float64)
+    c = _finite_array(minimum, "minimum")
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = np.flatnonzero(np.linalg.norm(path - c, axis=-1) <= tol)
+    return int(close[0]) if close.size else None
+
+
+def final_points(surface, starts, lr, steps):
+    r"""Run plain gradient descent :math:`p \leftarrow p - \eta \nabla f(p)`
+    from every start at once (``starts`` of shape ``(m, 2)``) for ``steps``
+    steps on a :mod:`bpcore.surfaces` surface; return the ``(m, 2)`` end points
+    (``nan`` where a run overflowed).
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> final_points(Quadratic(condition=2), [[1.0, 1.0]], lr=0.5, steps=1).tolist()
+    [[0.5, 0.0]]
+    """
+    p = _finite_array(starts, "starts")
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise ValueError(f"starts must have shape (m, 2), got shape {p.shape}")
+    lr = _lr(lr)
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    p = p.copy()
+    with np.errstate(all="ignore"):
+        for _ in range(int(steps)):
+            p -= lr * surface.grad(p)
+    p[~np.all(np.isfinite(p), axis=1)] = np.nan
+    return p
+
+
+def basin_index(surface, points, tol=1e-3):
+    r"""For each point, the index of the minimum in ``surface.minima``
+    (global first) within ``tol``, or ``-1`` for a point near none of them
+    (still travelling, on a plateau, or diverged).
+
+    >>> from bpcore.surfaces import DoubleWell
+    >>> f = DoubleWell()
+    >>> basin_index(f, [f.minima[1], [5.0, 5.0]]).tolist()
+    [1, -1]
+    """
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    out = np.full(len(p), -1)
+    for k, m in enumerate(surface.minima):
+        with np.errstate(invalid="ignore"):
+            out[np.linalg.norm(p - m, axis=1) <= tol] = k
+    return out

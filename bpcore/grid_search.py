@@ -1,0 +1,193 @@
+r"""Chapter 2's numbers: the seed's (w, b) table, the least-squares line, the
+cost of brute-force grid search, and the kinds of critical points (numpy only).
+
+* :func:`seed_table` recomputes the seed's four-row table from a stated model;
+* :func:`least_squares_line` is the minimum of the MSE bowl in closed form;
+* :func:`grid_search` evaluates a batched loss at all :math:`n^d` points of a
+  grid (the brute force that gradient descent replaces), and
+  :func:`linear_mse_batch` is such a loss;
+* :func:`local_minima_1d` and :func:`classify_critical_point` name what a
+  curve or a Hessian shows; :func:`swap_hidden_units` builds the second,
+  equally good minimum every network with two hidden units has.
+"""
+
+import numbers
+
+import numpy as np
+
+from ._grid_kernels import mse_moments
+
+__all__ = ["seed_table", "least_squares_line", "linear_mse_batch", "grid_search", "grid_evaluations",
+           "local_minima_1d", "classify_critical_point", "swap_hidden_units"]
+
+
+def _vector(values, name, min_size=1):
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1 or arr.size < min_size or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be a 1-D array of at least {min_size} finite numbers, got shape {arr.shape}")
+    return arr
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def seed_table(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0):
+    r"""Rows ``(w, b, L)`` of the signed error :math:`L = \hat y - y` of the
+    model :math:`\hat y = w x + b` on one example ``(x, y)``, for every
+    ``b`` (outer loop) and ``w`` (inner loop).
+
+    With :math:`x = 1, y = -1` this is :math:`L = w + b + 1`, the seed's table.
+
+    >>> seed_table()
+    [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
+    """
+    w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
+    x, y = float(x), float(y)
+    return [(float(w), float(b), float(w * x + b - y)) for b in b_values for w in w_values]
+
+
+def least_squares_line(x, y):
+    r"""The minimum :math:`(w^\ast, b^\ast)` of :math:`\tfrac1n\sum_i (w x_i + b - y_i)^2`:
+
+    .. math:: w^\ast = \frac{\sum_i (x_i - \bar x)(y_i - \bar y)}{\sum_i (x_i - \bar x)^2},
+              \qquad b^\ast = \bar y - w^\ast \bar x .
+
+    >>> least_squares_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
+    (2.0, 1.0)
+    """
+    x, y = _vector(x, "x", 2), _vector(y, "y", 2)
+    if x.shape != y.shape:
+        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
+    x_mean, y_mean, v_xx, w_star, _, _, _ = mse_moments(x, y)
+    if not v_xx > 0:
+        raise ValueError("x must not be constant: with one distinct input the minimum is a whole line, not a point")
+    return float(w_star), float(y_mean - w_star * x_mean)
+
+
+def linear_mse_batch(X, y):
+    r"""A batched loss for grid search: ``f(thetas)`` with ``thetas`` of shape
+    ``(m, d + 1)`` (``d`` weights, then the bias) returns the ``m`` values
+
+    .. math:: L(\theta) = \tfrac1n \lVert X w + b - y \rVert^2 .
+
+    >>> f = linear_mse_batch(np.array([[0.0], [1.0]]), np.array([1.0, 3.0]))
+    >>> f(np.array([[2.0, 1.0], [0.0, 0.0]]))
+    array([0., 5.])
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = _vector(y, "y")
+    if X.ndim != 2 or X.shape[0] != y.size:
+        raise ValueError(f"X must have shape (n, d) with n = len(y) = {y.size}, got shape {X.shape}")
+
+    def f(thetas):
+        thetas = np.asarray(thetas, dtype=np.float64)
+        predictions = thetas[:, :-1] @ X.T + thetas[:, -1:]      # (m, n)
+        return np.mean((predictions - y) ** 2, axis=1)
+
+    return f
+
+
+def grid_evaluations(n, d):
+    r"""How many loss evaluations a grid search with ``n`` values per
+    parameter needs for ``d`` parameters: :math:`n^d` (an exact integer).
+
+    >>> grid_evaluations(10, 3)
+    1000
+    """
+    return _positive_int(n, "n") ** _positive_int(d, "d")
+
+
+def grid_search(batch_loss, lows, highs, n, chunk=20_000):
+    r"""Brute force: evaluate ``batch_loss`` at all :math:`n^d` points of the
+    grid with ``n`` values per coordinate between ``lows`` and ``highs``, and
+    return ``(best_point, best_loss, evaluations)``.
+
+    ``batch_loss`` maps an array of points ``(m, d)`` to ``m`` losses;
+    the points are visited ``chunk`` at a time so memory stays bounded.
+
+    >>> best, loss, count = grid_search(lambda p: ((p - 0.5) ** 2).sum(axis=1), [0, 0], [1, 1], 3)
+    >>> best.tolist(), loss, count
+    ([0.5, 0.5], 0.0, 9)
+    """
+    lows, highs = _vector(lows, "lows"), _vector(highs, "highs")
+    if lows.shape != highs.shape:
+        raise ValueError(f"lows has shape {lows.shape} but highs has shape {highs.shape}")
+    n = _positive_int(n, "n")
+    axes = np.array([np.linspace(lo, hi, n) for lo, hi in zip(lows, highs)])   # (d, n)
+    d, total = len(axes), n ** len(axes)
+    best_point, best_loss, count = None, np.inf, 0
+    for start in range(0, total, chunk):
+        flat = np.arange(start, min(start + chunk, total))
+        index = np.unravel_index(flat, (n,) * d)                  # the grid point of each flat index
+        block = axes[np.arange(d)[:, None], np.array(index)].T     # (m, d)
+        losses = np.asarray(batch_loss(block), dtype=np.float64)
+        if losses.shape != (len(block),):
+            raise ValueError(f"batch_loss must return shape ({len(block)},), got shape {losses.shape}")
+        count += len(block)
+        i = int(np.argmin(losses))
+        if losses[i] < best_loss:
+            best_point, best_loss = block[i], float(losses[i])
+    return best_point, best_loss, count
+
+
+def local_minima_1d(values):
+    r"""Indices :math:`i` of the strict interior local minima of a sampled
+    curve: :math:`v_{i-1} > v_i < v_{i+1}`.
+
+    >>> local_minima_1d([3.0, 1.0, 2.0, 0.5, 4.0])
+    [1, 3]
+    """
+    v = _vector(values, "values", 3)
+    inner = (v[1:-1] < v[:-2]) & (v[1:-1] < v[2:])
+    return [int(i) + 1 for i in np.flatnonzero(inner)]
+
+
+def classify_critical_point(hessian, tol=1e-12):
+    r"""What a critical point is, from the eigenvalues :math:`\lambda_i` of its
+    Hessian: ``"minimum"`` (all :math:`> 0`), ``"maximum"`` (all
+    :math:`< 0`), ``"saddle"`` (both signs) or ``"flat"`` (some
+    :math:`|\lambda_i| \le` ``tol``: the second derivatives do not decide).
+
+    >>> classify_critical_point([[2.0, 0.0], [0.0, -1.0]])
+    'saddle'
+    """
+    H = np.asarray(hessian, dtype=np.float64)
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.all(np.isfinite(H)):
+        raise ValueError(f"hessian must be a finite square matrix, got shape {H.shape}")
+    lam = np.linalg.eigvalsh((H + H.T) / 2)
+    if np.any(np.abs(lam) <= tol):
+        return "flat"
+    if np.all(lam > 0):
+        return "minimum"
+    if np.all(lam < 0):
+        return "maximum"
+    return "saddle"
+
+
+def swap_hidden_units(params, i, j):
+    r"""The parameters of the same network with hidden units ``i`` and ``j``
+    of its first hidden layer swapped: ``params = [W1, b1, W2, ...]`` with
+    ``W1`` of shape ``(n_in, h)``, ``b1`` ``(h,)``, ``W2`` ``(h, n_out)``.
+    The swapped network computes exactly the same function, so it has the
+    same loss: every minimum of a network's loss has such twins.
+
+    >>> W1, b1, W2 = np.array([[1.0, 2.0]]), np.array([0.1, 0.2]), np.array([[3.0], [4.0]])
+    >>> [p.ravel().tolist() for p in swap_hidden_units([W1, b1, W2], 0, 1)]
+    [[2.0, 1.0], [0.2, 0.1], [4.0, 3.0]]
+    """
+    arrays = [np.array(p, dtype=np.float64) for p in params]
+    if len(arrays) < 3 or arrays[0].ndim != 2 or arrays[1].ndim != 1 or arrays[2].ndim != 2:
+        raise ValueError("params must start with W1 (n_in, h), b1 (h,), W2 (h, n_out)")
+    h = arrays[0].shape[1]
+    if arrays[1].shape != (h,) or arrays[2].shape[0] != h:
+        raise ValueError(f"W1, b1, W2 disagree on the hidden width: {[a.shape for a in arrays[:3]]}")
+    for k in (i, j):
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 0 <= k < h:
+            raise ValueError(f"hidden unit indices must be integers in 0..{h - 1}, got {k!r}")
+    order = np.arange(h)
+    order[[i, j]] = order[[j, i]]
+    arrays[0], arrays[1], arrays[2] = arrays[0][:, order], arrays[1][order], arrays[2][order, :]
+    return arrays

@@ -1,0 +1,70 @@
+"""Tests for bpcore.grid_search (chapter 2's numbers)."""
+
+import numpy as np
+import pytest
+
+from bpcore import grid_search as gs
+from bpcore import landscape, losses, nn
+
+
+def test_seed_table_reproduces_the_seed():
+    assert gs.seed_table() == [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
+
+
+def test_least_squares_line_is_the_minimum_of_the_mse():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 2, 50)
+    y = 2 * x - 0.5 + 0.3 * rng.standard_normal(50)
+    w, b = gs.least_squares_line(x, y)
+    np.testing.assert_allclose([w, b], np.polyfit(x, y, 1), rtol=1e-12)
+    # zero gradient of the MSE at the minimum
+    r = w * x + b - y
+    assert abs(np.mean(r * x)) < 1e-12 and abs(np.mean(r)) < 1e-12
+    with pytest.raises(ValueError, match="constant"):
+        gs.least_squares_line([1.0, 1.0], [0.0, 1.0])
+    with pytest.raises(ValueError, match="shape"):
+        gs.least_squares_line([0.0, 1.0, 2.0], [0.0, 1.0])
+
+
+def test_grid_search_finds_the_grid_minimum_and_counts():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 2))
+    y = X @ [0.5, -1.0] + 2.0
+    f = gs.linear_mse_batch(X, y)
+    best, loss, count = gs.grid_search(f, [-2, -2, -2], [2, 2, 2], 9, chunk=50)
+    assert count == gs.grid_evaluations(9, 3) == 729
+    np.testing.assert_allclose(best, [0.5, -1.0, 2.0])
+    assert loss == pytest.approx(0.0, abs=1e-24)
+    # the batched loss agrees with bp.losses.mse
+    theta = np.array([[0.3, 0.2, -1.0]])
+    assert f(theta)[0] == pytest.approx(losses.mse(y, X @ theta[0, :2] + theta[0, 2]), rel=1e-14)
+    with pytest.raises(ValueError, match="batch_loss must return"):
+        gs.grid_search(lambda p: p, [0, 0], [1, 1], 2)
+    with pytest.raises(ValueError, match="n must be"):
+        gs.grid_evaluations(0, 2)
+
+
+def test_local_minima_and_classification():
+    assert gs.local_minima_1d([3.0, 1.0, 2.0, 0.5, 4.0]) == [1, 3]
+    assert gs.local_minima_1d([1.0, 2.0, 3.0]) == []
+    assert gs.classify_critical_point(np.eye(2)) == "minimum"
+    assert gs.classify_critical_point(-np.eye(2)) == "maximum"
+    assert gs.classify_critical_point([[1.0, 0.0], [0.0, -2.0]]) == "saddle"
+    assert gs.classify_critical_point([[1.0, 0.0], [0.0, 0.0]]) == "flat"
+    with pytest.raises(ValueError, match="square"):
+        gs.classify_critical_point([1.0, 2.0])
+
+
+def test_swapping_hidden_units_leaves_the_network_function_unchanged():
+    net = nn.MLP([2, 5, 3], seed=4)
+    X = np.random.default_rng(2).standard_normal((7, 2))
+    params = [p.data.copy() for p in net.parameters()]
+    swapped = gs.swap_hidden_units(params, 1, 3)
+    assert not np.allclose(swapped[0], params[0])
+    y = net(X).data
+    f = landscape.model_loss(net, losses.mse, X, y)
+    assert f(params) == 0.0
+    assert f(swapped) == pytest.approx(0.0, abs=1e-28)
+    assert [p.data.tolist() for p in net.parameters()] == [p.tolist() for p in params]   # model untouched
+    with pytest.raises(ValueError, match="hidden unit indices"):
+        gs.swap_hidden_units(params, 0, 5)
