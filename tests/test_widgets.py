@@ -47,8 +47,9 @@ def explorers():
 @pytest.mark.parametrize("name", ["regression", "classification", "neuron", "learning_rate"])
 def test_bundle_offers_live_view_scrubber_png_and_text(explorers, name):
     explorer = explorers[name]
-    bundle = explorer._repr_mimebundle_()
+    bundle, metadata = explorer._repr_mimebundle_()
     assert set(bundle) == {WIDGET_VIEW, "text/html", "image/png", "text/plain"}
+    assert metadata["image/png"]["width"] >= 600  # shown at the layout size, rendered at 2x
     assert bundle[WIDGET_VIEW]["model_id"] == explorer.widget.model_id
     assert bundle["text/html"].startswith('<figure class="bp-scrubber"')
     slider = scrubber_input(bundle["text/html"])
@@ -140,6 +141,7 @@ def test_fast_live_redraw_shows_the_same_picture_as_the_static_figure(explorers,
         live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
     finally:
         slider.value = original
-    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(figure()))).convert("RGB"), dtype=int)
+    static = figure()
+    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(static, dpi=static.dpi))).convert("RGB"), dtype=int)
     assert live.shape == full.shape
     assert np.mean(np.abs(live - full) > 40) < 0.003

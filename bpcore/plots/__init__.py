@@ -16,7 +16,7 @@ compose them; they then return ``ax.figure``.
 ('Figure', 1)
 """
 
-from ._figure import FastRenderer, figure_to_png, new_figure, style_context, use_style
+from ._figure import FastRenderer, display_png, figure_to_png, legend_outside, new_figure, style_context, use_style
 from .curves import plot_loss_curve, set_loss_curve
 from .graphs import plot_computation_graph
 from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, set_path
@@ -29,6 +29,8 @@ __all__ = [
     "style_context",
     "new_figure",
     "figure_to_png",
+    "display_png",
+    "legend_outside",
     "FastRenderer",
     "move_prediction",
     "set_loss_curve",

@@ -48,9 +48,11 @@ def plot_losses_vs_prediction(
     if grads is not None:
         series.append((axes[1], grads, grad_ylabel, grad_ylim, 1))
     for ax, curves, ylabel, ylim, which in series:
-        for colour, (name, values) in zip(style.CYCLE, curves.items()):
+        for index, (name, values) in enumerate(curves.items()):
             values = np.asarray(values, dtype=float)
-            ax.plot(grid, values, color=colour, label=name)
+            look = style.series(index)
+            colour = look["color"]
+            ax.plot(grid, values, **look, label=name)
             if y_pred is not None:
                 if at is not None and name in at:
                     marker_y = at[name][which]
