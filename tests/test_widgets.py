@@ -99,15 +99,24 @@ def test_scrubber_starts_at_the_widget_default(explorers):
 def test_neuron_pass_figure_shows_the_stages_of_bpcore_neuron():
     """The figure only draws bp.neuron.pass_steps (whose numbers test_neuron.py checks)."""
     last = bp.neuron.pass_steps()[-1]
-    texts = [t.get_text() for t in widgets.neuron_pass_figure(step=9).axes[0].texts]
+    fig = widgets.neuron_pass_figure(step=10)
+    texts = [t.get_text() for t in fig.axes[0].texts]
     assert last["labels"]["W"] in texts and last["grads"]["W"] in texts
-    with pytest.raises(ValueError, match="step must be in 0..9"):
-        widgets.neuron_pass_figure(step=10)
+    assert fig.axes[0].get_title(loc="left") == "step 10 of 10"   # readers count from 1
+    for bad in (0, 11):
+        with pytest.raises(ValueError, match="step must be an integer in 1..10"):
+            widgets.neuron_pass_figure(step=bad)
+
+
+def test_learning_rate_figure_has_equal_axes_and_a_colour_bar():
+    fig = widgets.learning_rate_figure(lr=0.3, epochs=5)
+    assert fig.axes[0].get_aspect() == 1.0
+    assert len(fig.axes) == 3 and fig.axes[2].get_ylabel() == "loss L"
 
 
 def test_learning_rate_figure_draws_the_descent_of_bpcore_neuron():
     path, loss = bp.neuron.descend(0.3, 5)
-    left, right = widgets.learning_rate_figure(lr=0.3, epochs=5).axes
+    left, right = widgets.learning_rate_figure(lr=0.3, epochs=5).axes[:2]
     assert any(np.array_equal(np.column_stack(line.get_data()), path) for line in left.get_lines())
     assert any(np.allclose(line.get_ydata(), loss) for line in right.get_lines())
 

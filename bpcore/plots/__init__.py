@@ -17,10 +17,10 @@ compose them; they then return ``ax.figure``.
 """
 
 from ._figure import FastRenderer, display_png, figure_to_png, legend_outside, new_figure, style_context, use_style
-from .curves import plot_loss_curve, set_loss_curve
+from .curves import plot_loss_curve, plot_signed_curves, set_loss_curve
 from .graphs import plot_computation_graph
 from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, set_path
-from .losses import move_prediction, plot_losses_vs_prediction
+from .losses import move_prediction, plot_best_constant_vs_delta, plot_losses_vs_prediction
 
 # One module per topic; a chapter's new figures go in a module of their own
 # and are re-exported here, so chapters keep writing ``bp.plots.<name>``.
@@ -37,6 +37,8 @@ __all__ = [
     "set_path",
     "plot_losses_vs_prediction",
     "plot_loss_curve",
+    "plot_signed_curves",
+    "plot_best_constant_vs_delta",
     "plot_trajectory_1d",
     "plot_contour",
     "plot_trajectory_2d",

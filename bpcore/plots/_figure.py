@@ -146,6 +146,17 @@ def figure_to_png(fig, colors=None, dpi=None, tight=False):
     >>> figure_to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
     True
     """
+    fixed_layout = fig.get_layout_engine() is None
+    try:
+        return _render_png(fig, colors, dpi, tight)
+    finally:
+        if fixed_layout:
+            # matplotlib's tight bbox restores "no engine" as the rcParams'
+            # engine (constrained layout here), which would undo fixed margins.
+            fig.set_layout_engine("none")
+
+
+def _render_png(fig, colors, dpi, tight):
     buffer = io.BytesIO()
     crop = dict(bbox_inches="tight", pad_inches=0.04) if tight else {}
     # An opaque white background whatever the caller's rcParams: the book's

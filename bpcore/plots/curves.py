@@ -70,3 +70,38 @@ def plot_loss_curve(losses, *, ax=None, label=None, logy=False, xlabel="epoch", 
         else:
             ax.legend(loc=legend)
     return fig
+
+
+def plot_signed_curves(curves, *, ax=None, series_offset=0, xlabel="epoch", ylabel=r"residual $r$", title=None, ylim=None, figsize=None, legend="below"):
+    r"""Signed quantities (residuals, parameters) against step or epoch, on
+    a linear axis with the zero line drawn: a sign flip from one step to the
+    next shows as a zig-zag, which a loss curve (always positive) cannot show.
+
+    ``curves`` maps a legend name to a sequence; curve ``i`` is drawn in
+    ``style.series(series_offset + i)``, so that several panels of one
+    figure never reuse a colour. Non-finite values end a curve with ``x``.
+    ``legend`` as in :func:`plot_loss_curve`.
+
+    >>> fig = plot_signed_curves({"a": [1.0, -0.5, 0.25]}, ylim=(-1, 1))
+    >>> [float(v) for v in fig.axes[0].get_ylim()]
+    [-1.0, 1.0]
+    """
+    fig, ax = _figure_and_axes(ax, figsize)
+    ax.axhline(0.0, color="0.35", linewidth=0.8)
+    for index, (name, values) in enumerate(curves.items()):
+        look = style.series(series_offset + index)
+        steps, shown, end = _finite_prefix(values, False)
+        ax.plot(steps, shown, **look, marker="o", markersize=3.5, label=name)
+        if end:
+            ax.plot(steps[-1:], shown[-1:], "x", color=look["color"], markersize=9, markeredgewidth=2)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    if legend in ("right", "below"):
+        legend_outside(ax, legend)
+    elif legend is not None:
+        ax.legend(loc=legend)
+    return fig

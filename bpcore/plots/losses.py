@@ -3,7 +3,7 @@ r"""Chapter 1: losses and their gradients against the prediction."""
 import numpy as np
 
 from .. import style
-from ._figure import _symmetric_limits, new_figure
+from ._figure import _figure_and_axes, _symmetric_limits, legend_outside, new_figure
 
 def plot_losses_vs_prediction(
     y_pred_grid,
@@ -106,3 +106,28 @@ def move_prediction(fig, y_pred, at, title=None):
             artist.set_text(title)
             changed.append(artist)
     return changed
+
+
+def plot_best_constant_vs_delta(deltas, best, *, mean, median, marked_delta=None, ax=None, figsize=None):
+    r"""The constant that minimises the Huber loss, against :math:`\delta`
+    (log axis), between the median (MAE's choice) and the mean (MSE's).
+
+    ``best[i]`` is the minimiser for ``deltas[i]``
+    (:func:`bpcore.loss_sweep.best_constant`); ``marked_delta`` draws a
+    vertical line (e.g. the default :math:`\delta = 1`).
+
+    >>> fig = plot_best_constant_vs_delta([0.5, 1, 10], [3, 3, 5], mean=12, median=3, marked_delta=1)
+    >>> fig.axes[0].get_xscale()
+    'log'
+    """
+    fig, ax = _figure_and_axes(ax, figsize)
+    ax.axhline(mean, **{**style.series(1), "linewidth": 1.4}, label=f"mean = {mean:g} (MSE's choice)")
+    ax.axhline(median, **{**style.series(2), "linewidth": 1.4}, label=f"median = {median:g} (MAE's choice)")
+    ax.plot(deltas, best, **style.series(0), marker="o", markersize=3.5, label=r"Huber's best constant")
+    if marked_delta is not None:
+        ax.axvline(marked_delta, color="0.5", linewidth=0.9, linestyle=":", label=rf"$\delta$ = {marked_delta:g}")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"Huber threshold $\delta$ (log scale)")
+    ax.set_ylabel(r"best constant prediction $c$")
+    legend_outside(ax, "right")
+    return fig
