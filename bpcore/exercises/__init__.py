@@ -20,8 +20,10 @@ False
 """
 
 from ._core import Mistake, check_function, check_value, run_student
-from .losses import check_huber, check_log_softmax, check_mse
-from .neuron import check_learning_rate_bound, check_neuron_step
+from .losses import (check_best_constants, check_huber, check_huber_median_delta, check_log_softmax, check_mse,
+                     check_mse_gradient, check_softmax_gradient)
+from .neuron import (check_bias_step, check_critical_learning_rate, check_gradient_ratio, check_neuron_step,
+                     check_one_step_rate)
 
 __all__ = [
     "Mistake",
@@ -32,7 +34,14 @@ __all__ = [
     "check_mse",
     "check_huber",
     "check_log_softmax",
+    "check_mse_gradient",
+    "check_softmax_gradient",
+    "check_best_constants",
+    "check_huber_median_delta",
     # chapter 5
     "check_neuron_step",
-    "check_learning_rate_bound",
+    "check_bias_step",
+    "check_critical_learning_rate",
+    "check_one_step_rate",
+    "check_gradient_ratio",
 ]
