@@ -21,7 +21,7 @@ def plot_losses_vs_prediction(
     title=None,
     figsize=None,
     margins=None,
-    legend_loc="upper center",
+    legend_loc="right",
 ):
     r"""Loss curves :math:`L(y, \hat y)` over a grid of predictions, and
     optionally their gradients in a second panel side by side.
@@ -30,7 +30,9 @@ def plot_losses_vs_prediction(
     ``y_pred_grid``. ``y_true`` draws a dotted line at the target;
     ``y_pred`` marks the current prediction on every curve, at the exact
     values ``at[name] = (loss, grad)`` if given (else interpolated).
-    ``margins`` as in :func:`new_figure`.
+    ``margins`` as in :func:`new_figure` (then leave room for the legend).
+    ``legend_loc`` is ``"right"`` or ``"below"`` (outside the panels, the
+    default) or a matplotlib ``loc`` of a corner known to be empty.
 
     >>> import numpy as np
     >>> grid = np.linspace(-1.0, 1.0, 5)
@@ -59,7 +61,7 @@ def plot_losses_vs_prediction(
                 else:
                     marker_y = np.interp(y_pred, grid, values)
                 ax.plot([y_pred], [marker_y], "o", color=colour, markeredgecolor="white", gid=f"marker:{which}:{name}")
-        if y_true is not None:
+        if y_true is not None and grid[0] <= y_true <= grid[-1]:   # no legend entry for an invisible line
             ax.axvline(y_true, color=style.PALETTE["black"], linestyle=":", linewidth=1.2, label=r"target $y$")
         if y_pred is not None:
             ax.axvline(y_pred, color="0.6", linewidth=0.8, gid=f"prediction:{which}")
@@ -70,8 +72,19 @@ def plot_losses_vs_prediction(
         if limits is not None:
             ax.set_ylim(*limits)
         ax.set_xlim(grid[0], grid[-1])
-    # A fixed corner: loc="best" searches positions and is slow to redraw.
-    axes[0].legend(loc=legend_loc)
+    # Never over the curves: beside or under the panels ("right"/"below"),
+    # or a corner the caller has checked is empty. A fixed place also keeps
+    # redraws fast (loc="best" searches positions).
+    if legend_loc in ("right", "below") and margins is not None:
+        handles, labels = axes[0].get_legend_handles_labels()
+        if legend_loc == "below":
+            fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=min(3, len(handles)))
+        else:
+            fig.legend(handles, labels, loc="center right", bbox_to_anchor=(1.0, 0.5))
+    elif legend_loc in ("right", "below"):
+        legend_outside(axes[-1] if legend_loc == "right" else axes[0], legend_loc)
+    else:
+        axes[0].legend(loc=legend_loc)
     if title is not None:
         fig.suptitle(title).set_gid("title")
     return fig

@@ -92,9 +92,12 @@ def _live(figure_function, controls, layout_rows, fast=None):
     return ui, redraw
 
 
-def _explorable(figure_function, controls, layout_rows, *, scrub_name, scrub_values, scrub_labels, caption, param_label, alts, text, fast=None):
+def _explorable(figure_function, controls, layout_rows, *, scrub_name, scrub_values, scrub_labels, caption, param_label, alts, text, fast=None, frame_colors=None):
     """Build the live UI plus the scrubber over ``scrub_name`` at the default
-    values of every other control."""
+    values of every other control. ``frame_colors`` (default
+    ``style.FRAME_COLORS``) is the palette size of each frame: raise it for
+    filled contours, whose bands merge with too few colours."""
+    frame_colors = style.FRAME_COLORS if frame_colors is None else int(frame_colors)
     ui, redraw = _live(figure_function, controls, layout_rows, fast=fast)
     defaults = {name: control.value for name, control in controls.items()}
     scrub_values = list(scrub_values)
@@ -107,10 +110,10 @@ def _explorable(figure_function, controls, layout_rows, *, scrub_name, scrub_val
     width_px = int(round(default_figure.get_figwidth() * style.DPI))
     height_px = int(round(default_figure.get_figheight() * style.DPI))
     frames = scrubber.render_frames(
-        lambda value: figure_function(**{**defaults, scrub_name: value}), scrub_values, colors=style.FRAME_COLORS)
+        lambda value: figure_function(**{**defaults, scrub_name: value}), scrub_values, colors=frame_colors)
     html = scrubber.scrubber_html(
         frames, scrub_labels, caption=caption, param_label=param_label, alts=alts, initial=initial, width=width_px)
-    png = plots.figure_to_png(default_figure, colors=style.FRAME_COLORS)
+    png = plots.figure_to_png(default_figure, colors=frame_colors)
     return Explorable(ui, html, png, text, controls=controls, redraw=redraw, png_size=(width_px, height_px))
 
 

@@ -70,9 +70,9 @@ _B_WINDOW = np.linspace(-2.0, 2.5, 61)
 # Fixed margins (fast redraws). The left panel is square: 0.75 of 3.3 in
 # high is 2.475 in, 0.344 of 7.2 in wide.
 _LR_MARGINS = dict(left=0.08, right=0.985, bottom=0.15, top=0.9)
-_LEFT_BOX = [0.075, 0.15, 0.344, 0.75]
-_BAR_BOX = [0.435, 0.15, 0.014, 0.75]
-_RIGHT_BOX = [0.665, 0.15, 0.32, 0.75]
+_LEFT_BOX = [0.09, 0.15, 0.344, 0.75]
+_BAR_BOX = [0.45, 0.15, 0.014, 0.75]
+_RIGHT_BOX = [0.68, 0.15, 0.305, 0.75]
 # Added to the loss before its logarithm is contoured (the valley floor is 0).
 _FLOOR = 1e-3
 
@@ -137,7 +137,7 @@ def _move_descent(fig, lr, epochs, W0, b0, x, y):
     return [*plots.set_path(left, path), *plots.set_loss_curve(right, loss, logy=True), left.title, right.title]
 
 
-LEARNING_RATES = (0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 1.0, 1.02, 1.05, 1.1)
+LEARNING_RATES = (0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0, 1.02, 1.05, 1.1)
 
 
 def learning_rate_explorer(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
@@ -154,8 +154,11 @@ def learning_rate_explorer(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     return _explorable(
         figure, controls, [list(controls.values())],
         scrub_name="lr", scrub_values=LEARNING_RATES, scrub_labels=[f"η = {v:g}" for v in LEARNING_RATES],
-        caption=f"Gradient descent on the single neuron for {epochs} epochs: the path of (W, b) over the loss contours (left) and the loss per epoch (right).",
+        caption=(f"Gradient descent on the single neuron for {epochs} epochs: the path of (W, b) from the square over the "
+                 "loss contours (left; equal axes, the dashed line is the valley floor W·x + b = y where L = 0, colour bar "
+                 "on a log scale) and the loss per epoch (right). Every step moves along (x, 1), at a right angle to the valley."),
         param_label="learning rate η", alts=alts,
         text="Learning-rate explorer: run the notebook in Jupyter to move the sliders.",
         fast=({"lr"}, functools.partial(_move_descent, W0=W0, b0=b0, x=x, y=y)),
+        frame_colors=64,   # the filled contours need more colours than line drawings
     )
