@@ -171,6 +171,11 @@ def _render_png(fig, colors, dpi, tight):
     buffer.seek(0)
     # Fast octree: ten times faster than the default median cut, and smaller.
     image = Image.open(buffer).convert("RGB").quantize(colors=int(colors), method=Image.Quantize.FASTOCTREE)
+    # The octree averages white with its neighbours into (254, 254, 254);
+    # snap near-white palette entries back to the exact white background.
+    palette = image.getpalette()
+    image.putpalette([255 if all(v >= 250 for v in palette[i - i % 3:i - i % 3 + 3]) else value
+                      for i, value in enumerate(palette)])
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
