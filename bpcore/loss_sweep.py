@@ -150,15 +150,15 @@ def _targets(y_true, caller):
 
 def best_constant(y_true, loss="mse", delta=1.0):
     r"""The constant prediction :math:`c` that minimises the mean loss
-    :math:`rac1n\sum_i \ell(y_i - c)` over the targets ``y_true``.
+    :math:`\frac1n\sum_i \ell(y_i - c)` over the targets ``y_true``.
 
     * ``"mse"``: the mean (set :math:`\sum_i 2(c - y_i)/n = 0`);
     * ``"mae"``: the median (the subgradient :math:`\sum_i \operatorname{sign}(c - y_i)/n`
       contains 0); for an even count every point between the two middle
       values is a minimiser and the midpoint is returned;
     * ``"huber"``: the root of :math:`\sum_i \operatorname{clip}(c - y_i, -\delta, \delta) = 0`,
-      found by bisection to machine precision (the sum increases with
-      :math:`c`). For small ``delta`` it is a median, for
+      solved exactly on the one linear piece of the (non-decreasing,
+      piecewise linear) sum that crosses zero. For small ``delta`` it is a median, for
       ``delta`` ≥ the largest :math:`|y_i - \bar y|` it is the mean.
 
     >>> y = [1.0, 2.0, 3.0, 4.0, 50.0]
