@@ -64,7 +64,9 @@ def loss_explorer(task="regression", y_true=None, y_pred=None):
             "y_true": ipywidgets.FloatSlider(value=y_true, min=-2.0, max=2.0, step=0.5, description="target y", **_slider_style()),
             "y_pred": ipywidgets.FloatSlider(value=y_pred, min=-3.0, max=3.0, step=0.05, description="prediction ŷ", **_slider_style()),
         }
-        values = np.round(np.linspace(-3.0, 3.0, 9), 2)   # 9 frames at 2x keep the chapter small
+        # 9 frames at 2x keep the chapter small; they include the default
+        # prediction -1 and the target 1, so the first frame shown is the default.
+        values = np.array([-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0])
         caption = (f"Each regression loss (left) and its gradient ∂L/∂ŷ (right) against the prediction, for the target "
                    f"y = {y_true:g} (dotted line). Huber coincides with the half squared error while |y − ŷ| ≤ δ = 1, "
                    "so there one curve hides the other; beyond, its gradient stays at ±1 like the absolute error's.")
