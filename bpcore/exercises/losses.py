@@ -222,7 +222,7 @@ def check_best_constants(c_mse, c_mae, c_huber, y_true=(1.0, 2.0, 3.0, 4.0, 50.0
         check_value(c_huber, huber, name="c_huber", **tolerance, mistakes=[
             Mistake(mean, "That is the mean; with δ = 1 every residual but one is capped, and Huber picks the median."),
             Mistake(0.5 * (mean + median), "Huber is not halfway between: with δ = 1 its minimiser is exactly the median.")],
-            hint="Scan c over a fine grid with bp.losses.huber(y, c) (δ = 1); the minimum is flat-bottomed nowhere here."),
+            hint="Scan c over a fine grid with bp.losses.huber(y, c) (δ = 1) and take the c with the smallest loss."),
     ]
     return _all_passed(results)
 
