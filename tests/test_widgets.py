@@ -55,6 +55,13 @@ def test_bundle_offers_live_view_scrubber_png_and_text(explorers, name):
     slider = scrubber_input(bundle["text/html"])
     frames = json.loads(slider["data-frames"])
     assert 8 <= len(frames) <= 15 and len(set(frames)) == len(frames)
+    # Frames are rendered at twice the width the page shows them at.
+    import base64
+    import re
+
+    shown = int(re.search(r'<img [^>]*width="(\d+)"', bundle["text/html"]).group(1))
+    first = base64.b64decode(frames[0].split(",", 1)[1])
+    assert int.from_bytes(first[16:20], "big") >= 2 * shown - 1 and shown >= 600
     assert len(bundle["text/html"]) < 400_000  # keeps the notebooks small
     assert isinstance(bundle["image/png"], str) and bundle["text/plain"]
 
