@@ -109,11 +109,13 @@ def _explorable(figure_function, controls, layout_rows, *, scrub_name, scrub_val
     default_figure = figure_function(**defaults)
     width_px = int(round(default_figure.get_figwidth() * style.DPI))
     height_px = int(round(default_figure.get_figheight() * style.DPI))
-    frames = scrubber.render_frames(
-        lambda value: figure_function(**{**defaults, scrub_name: value}), scrub_values, colors=frame_colors)
+    # Rendered here (not by scrubber.render_frames) to fix the resolution
+    # whatever the caller's rcParams; each figure is dropped once rendered.
+    frames = [plots.figure_to_png(figure_function(**{**defaults, scrub_name: value}), colors=frame_colors, dpi=style.SAVE_DPI)
+              for value in scrub_values]
     html = scrubber.scrubber_html(
         frames, scrub_labels, caption=caption, param_label=param_label, alts=alts, initial=initial, width=width_px)
-    png = plots.figure_to_png(default_figure, colors=frame_colors)
+    png = plots.figure_to_png(default_figure, colors=frame_colors, dpi=style.SAVE_DPI)
     return Explorable(ui, html, png, text, controls=controls, redraw=redraw, png_size=(width_px, height_px))
 
 
