@@ -30,11 +30,11 @@ import numbers
 
 import numpy as np
 
-from . import losses
+from . import _checks, losses
 from ._checks import to_float
 from .autodiff import grad, sigmoid
 
-__all__ = ["REGRESSION_LOSSES", "CLASSIFICATION_LOSSES", "curves", "values_at"]
+__all__ = ["REGRESSION_LOSSES", "CLASSIFICATION_LOSSES", "curves", "values_at", "best_constant", "outlier_effect"]
 
 #: Name -> ``(loss, loss_grad)`` of the regression losses compared in chapter 1.
 #: The names are plain text (no mathtext): a widget redraws them on every move.
@@ -145,3 +145,81 @@ def values_at(y_true, y_pred, task="regression"):
         raise ValueError(f"values_at: a classification prediction is a probability in (0, 1), got {y_pred!r}")
     slope = chain(y_pred)
     return {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred) * slope) for name, (loss, loss_grad) in table.items()}
+
+
+def _targets(y_true, caller):
+    y = _checks.as_float64(y_true, "y_true").ravel()
+    _checks.check_nonempty(y, "y_true")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{caller}: y_true must be finite")
+    return y
+
+
+def best_constant(y_true, loss="mse", delta=1.0):
+    r"""The constant prediction :math:`c` that minimises the mean loss
+    :math:`\frac1n\sum_i \ell(y_i - c)` over the targets ``y_true``.
+
+    * ``"mse"``: the mean (set :math:`\sum_i 2(c - y_i)/n = 0`);
+    * ``"mae"``: the median (the subgradient :math:`\sum_i \operatorname{sign}(c - y_i)/n`
+      contains 0); for an even count every point between the two middle
+      values is a minimiser and the midpoint is returned;
+    * ``"huber"``: the root of :math:`\sum_i \operatorname{clip}(c - y_i, -\delta, \delta) = 0`,
+      solved exactly on the one linear piece of the (non-decreasing,
+      piecewise linear) sum that crosses zero. For small ``delta`` it is a median, for
+      ``delta`` ≥ the largest :math:`|y_i - \bar y|` it is the mean.
+
+    >>> y = [1.0, 2.0, 3.0, 4.0, 50.0]
+    >>> best_constant(y, "mse"), best_constant(y, "mae"), best_constant(y, "huber", delta=1.0)
+    (12.0, 3.0, 3.0)
+    >>> round(best_constant(y, "huber", delta=100.0), 12)
+    12.0
+    """
+    y = _targets(y_true, "best_constant")
+    if loss == "mse":
+        return float(np.mean(y))
+    if loss == "mae":
+        return float(np.median(y))
+    if loss != "huber":
+        raise ValueError(f"best_constant: loss must be 'mse', 'mae' or 'huber', got {loss!r}")
+    if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not np.isfinite(delta) or delta <= 0:
+        raise ValueError(f"best_constant: delta must be a positive finite number, got {delta!r}")
+
+    # S(c) = sum_i clip(c - y_i, -delta, delta) is piecewise linear and
+    # non-decreasing, with kinks at y_i ± delta: evaluate it at the kinks and
+    # solve the one linear piece where it crosses zero.
+    kinks = np.unique(np.concatenate([y - delta, y + delta]))
+    slope = np.array([np.sum(np.clip(c - y, -delta, delta)) for c in kinks])
+    k = int(np.argmax(slope >= 0.0))
+    if slope[k] == 0.0:
+        # S vanishes on a whole interval (as the median's subgradient does for
+        # an even count): every point of it minimises; return its midpoint.
+        last = int(np.nonzero(slope <= 0.0)[0][-1])
+        return float(0.5 * (kinks[k] + kinks[last]))
+    c0, c1, s0, s1 = kinks[k - 1], kinks[k], slope[k - 1], slope[k]
+    return float(c0 - s0 * (c1 - c0) / (s1 - s0))
+
+
+def outlier_effect(y_clean, y_dirty, y_pred, loss, loss_grad):
+    r"""What corrupting some targets does to a loss and its gradient.
+
+    Returns a dict: ``clean`` and ``dirty``, the loss without and with the
+    corrupted targets; ``added`` = dirty − clean, the loss the outliers add;
+    ``gradient``, :math:`\partial L/\partial \hat y` on the dirty data; and
+    ``share``, the fraction of the total gradient magnitude
+    :math:`\sum_i |\partial L/\partial \hat y_i|` that falls on the
+    corrupted entries (those where ``y_clean != y_dirty``).
+
+    >>> e = outlier_effect([0.0, 0.0], [0.0, 10.0], [0.0, 1.0], losses.mae, losses.mae_grad)
+    >>> e["added"], e["share"]
+    (4.0, 1.0)
+    """
+    clean_y = _targets(y_clean, "outlier_effect")
+    dirty_y = _checks.as_float64(y_dirty, "y_dirty").ravel()
+    _checks.check_same_shape(clean_y, dirty_y, "y_clean", "y_dirty")
+    clean, dirty = float(loss(y_clean, y_pred)), float(loss(y_dirty, y_pred))
+    g = np.asarray(loss_grad(y_dirty, y_pred), dtype=float)
+    magnitude = np.abs(g).ravel()
+    corrupted = clean_y != dirty_y
+    total = float(magnitude.sum())
+    share = float(magnitude[corrupted].sum() / total) if total > 0 else 0.0
+    return dict(clean=clean, dirty=dirty, added=dirty - clean, gradient=g, share=share)

@@ -153,10 +153,12 @@ def descend(lr, epochs, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     with :class:`bpcore.optim.SGD` as the update, run by
     :func:`bpcore.landscape.descend`. Returns ``(path, loss)``: the
     parameters :math:`(W_k, b_k)` for :math:`k = 0, \dots, \text{epochs}` as
-    an ``(epochs + 1, 2)`` array and the loss :math:`L(W_k, b_k)` at each,
-    shape ``(epochs + 1,)``. A rate above the stability bound
-    :math:`2/(x^2 + 1)` diverges; the values then grow (up to ``inf``)
-    without warnings.
+    an ``(epochs + 1, 2)`` array and the loss :math:`L(W_k, b_k)` *at those
+    same parameters*, shape ``(epochs + 1,)``: ``path[k]`` and ``loss[k]``
+    belong together, so ``path[-1], loss[-1]`` are the parameters and the
+    loss after ``epochs`` updates. Below the critical learning rate
+    :math:`2/(x^2 + 1)` the residual shrinks, at it it flips sign with
+    constant size, above it it grows (up to ``inf``, without warnings).
 
     >>> path, loss = descend(0.1, 1)
     >>> path[1].tolist(), [round(float(v), 6) for v in loss]

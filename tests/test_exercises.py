@@ -207,7 +207,7 @@ def test_reference_values_come_from_bpcore(capsys):
      (np.array([0.4, 0.4]), False), (2 / 3, False), (True, False), ([0.4], False), (Weird(), False)],
 )
 def test_learning_rate_bound_answers(answer, ok, capsys):
-    assert exercises.check_learning_rate_bound(answer) is ok
+    assert exercises.check_critical_learning_rate(answer) is ok
     out = capsys.readouterr().out
     assert out.startswith("✓ " if ok else "✗ ")
 
@@ -232,7 +232,7 @@ anything = st.one_of(
 @given(anything)
 def test_check_value_never_raises(answer):
     assert isinstance(exercises.check_value(answer, 1.125), bool)
-    assert isinstance(exercises.check_learning_rate_bound(answer, x=1.0), bool)
+    assert isinstance(exercises.check_critical_learning_rate(answer, x=1.0), bool)
 
 
 @given(anything)
@@ -245,7 +245,7 @@ def test_function_checkers_never_raise_whatever_the_function_returns(result):
 
 @given(st.one_of(st.none(), st.text(max_size=3), st.floats(allow_nan=True)))
 def test_learning_rate_bound_with_a_bad_x_does_not_raise(x):
-    assert exercises.check_learning_rate_bound(0.4, x=x) is False
+    assert exercises.check_critical_learning_rate(0.4, x=x) is False
 
 
 def test_nothing_a_student_function_does_escapes(capsys):
@@ -268,14 +268,14 @@ def test_a_student_function_that_never_returns_is_stopped(capsys):
 
 @pytest.mark.parametrize("answer", [0.4 + 0j, "0.4", b"0.4", np.array(0.4 + 0j), [0.4 + 0j], np.array(["0.4"])])
 def test_complex_and_string_answers_are_never_accepted(answer, capsys):
-    assert exercises.check_learning_rate_bound(answer, x=2.0) is False
+    assert exercises.check_critical_learning_rate(answer, x=2.0) is False
     assert exercises.check_function(lambda: answer, lambda: 0.4, [((), {})]) is False
 
 
 def test_known_learning_rate_mistakes_get_their_own_hints(capsys):
     hints = {}
     for wrong in (1 / 5, 2 / 4, 1.0, 5.0, 0.9):
-        assert exercises.check_learning_rate_bound(wrong, x=2.0) is False
+        assert exercises.check_critical_learning_rate(wrong, x=2.0) is False
         hints[wrong] = capsys.readouterr().out
     assert "1/λ_max" in hints[1 / 5] and "forgot the bias" in hints[2 / 4]
     assert "x = 1" in hints[1.0] and "λ_max itself" in hints[5.0]

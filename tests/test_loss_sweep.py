@@ -70,3 +70,56 @@ def test_values_at_agrees_with_the_curves_on_the_grid(task, y_true):
 def test_bad_input_names_the_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# -- best_constant and outlier_effect (chapter 1's outlier experiment) ----------
+
+OUTLIER_TARGETS = [1.0, 2.0, 3.0, 4.0, 50.0]
+
+
+def _scan(y, loss, **kw):
+    grid = np.linspace(min(y), max(y), 200_001)
+    values = [loss(np.asarray(y), np.full(len(y), c), **kw) for c in grid[::50]]
+    return grid[::50][int(np.argmin(values))]
+
+
+@pytest.mark.parametrize("delta", [0.3, 1.0, 2.0, 3.0, 7.5, 20.0, 38.0, 60.0])
+def test_huber_best_constant_minimises_the_huber_loss(delta):
+    from bpcore import losses
+    c = loss_sweep.best_constant(OUTLIER_TARGETS, "huber", delta=delta)
+    assert abs(c - _scan(OUTLIER_TARGETS, losses.huber, delta=delta)) < 0.01
+    grad = losses.huber_grad(np.asarray(OUTLIER_TARGETS), np.full(5, c), delta=delta)
+    assert abs(grad.sum()) < 1e-12
+
+
+def test_huber_best_constant_is_the_median_for_small_delta_and_the_mean_for_large():
+    y = OUTLIER_TARGETS
+    assert loss_sweep.best_constant(y, "huber", delta=1.0) == np.median(y) == loss_sweep.best_constant(y, "mae")
+    assert loss_sweep.best_constant(y, "huber", delta=38.0) == np.mean(y) == loss_sweep.best_constant(y, "mse")
+    deltas = [1.0, 2.5, 5.0, 10.0, 20.0, 38.0]
+    path = [loss_sweep.best_constant(y, "huber", delta=d) for d in deltas]
+    assert all(a < b for a, b in zip(path, path[1:]))
+
+
+def test_best_constant_for_an_even_count_is_the_midpoint_of_the_minimisers():
+    assert loss_sweep.best_constant([1.0, 2.0, 3.0, 4.0], "huber", delta=0.2) == 2.5
+
+
+@pytest.mark.parametrize("bad", [dict(loss="l2"), dict(loss="huber", delta=0.0), dict(loss="huber", delta=float("nan"))])
+def test_best_constant_rejects_bad_arguments(bad):
+    with pytest.raises(ValueError):
+        loss_sweep.best_constant(OUTLIER_TARGETS, **bad)
+
+
+def test_outlier_effect_measures_added_loss_and_gradient_share():
+    from bpcore import losses
+    clean = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    dirty = clean.copy()
+    dirty[4] = 50.0
+    pred = np.array([1.1, 1.9, 3.2, 3.9, 5.1])
+    mae = loss_sweep.outlier_effect(clean, dirty, pred, losses.mae, losses.mae_grad)
+    assert mae["share"] == pytest.approx(0.2) and mae["added"] == pytest.approx((44.9 - 0.1) / 5)
+    mse = loss_sweep.outlier_effect(clean, dirty, pred, losses.mse, losses.mse_grad)
+    assert mse["share"] > 0.98 and mse["added"] == pytest.approx((44.9**2 - 0.1**2) / 5)
+    with pytest.raises(ValueError):
+        loss_sweep.outlier_effect(clean, dirty[:4], pred, losses.mae, losses.mae_grad)

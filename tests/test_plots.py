@@ -47,14 +47,50 @@ def test_every_plot_returns_an_unmanaged_figure_that_renders(name):
     assert ref() is None, "the figure is still referenced after the caller dropped it"
 
 
-def test_style_uses_okabe_ito_cycle_cividis_and_low_dpi():
-    colours = [c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]]
-    assert [to_hex(c).upper() for c in colours] == list(style.CYCLE)
+def test_style_uses_okabe_ito_cycle_with_line_styles_and_cividis():
+    cycle = list(matplotlib.rcParams["axes.prop_cycle"])
+    assert [to_hex(c["color"]).upper() for c in cycle] == list(style.CYCLE)
+    assert len({str(c["linestyle"]) for c in cycle}) == len(cycle), "every colour has its own line style"
     assert matplotlib.rcParams["image.cmap"] == "cividis"
-    assert matplotlib.rcParams["figure.dpi"] == style.DPI <= 80
     fig = plots.plot_loss_curve({"a": [1.0, 0.5], "b": [2.0, 1.0]})
-    drawn = [to_hex(line.get_color()).upper() for line in fig.axes[0].get_lines() if line.get_gid().startswith("curve:")]
-    assert drawn == list(style.CYCLE[:2])
+    lines = [line for line in fig.axes[0].get_lines() if line.get_gid().startswith("curve:")]
+    assert [to_hex(line.get_color()).upper() for line in lines] == list(style.CYCLE[:2])
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
+
+
+def test_vermilion_and_orange_are_never_neighbours_in_the_cycle():
+    i, j = style.CYCLE.index(style.PALETTE["vermillion"]), style.CYCLE.index(style.PALETTE["orange"])
+    assert abs(i - j) > 1
+
+
+def test_figures_are_sharp_readable_and_opaque():
+    rc = matplotlib.rcParams
+    assert rc["savefig.dpi"] >= 2 * rc["figure.dpi"] == 2 * style.DPI
+    assert style.FULL_WIDTH * style.SAVE_DPI >= 700
+    for key in ("font.size", "axes.labelsize", "axes.titlesize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize"):
+        assert matplotlib.font_manager.FontProperties(size=rc[key]).get_size_in_points() >= style.MIN_FONT_PT, key
+    assert to_hex(rc["figure.facecolor"]) == to_hex(rc["savefig.facecolor"]) == "#ffffff"
+    assert not rc["savefig.transparent"]
+
+
+def test_display_png_is_twice_the_display_size_and_opaque():
+    import io
+
+    from PIL import Image
+
+    fig = plots.plot_loss_curve({"a": [1.0, 0.5]})
+    png, meta = plots.display_png(fig)
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    assert image.width >= 2 * meta["width"] - 1 and image.width >= 700
+    assert image.getpixel((0, 0)) == (255, 255, 255, 255)
+
+
+def test_multi_curve_legend_sits_outside_the_axes():
+    fig = plots.plot_loss_curve({"a": [1.0, 0.5], "b": [2.0, 1.0]})
+    fig.canvas.draw()
+    legend_box = fig.axes[0].get_legend().get_window_extent()
+    axes_box = fig.axes[0].get_window_extent()
+    assert legend_box.x0 >= axes_box.x1
 
 
 def test_use_style_applies_outside_a_kernel_without_error():
@@ -151,7 +187,7 @@ def test_fast_renderer_matches_a_full_redraw():
     renderer = plots.FastRenderer(fig, plots.move_prediction(fig, -1.0, {"sq": (1.0, -2.0)}, title="p=-1.0"))
     plots.move_prediction(fig, 0.5, {"sq": (0.25, 1.0)}, title="p=0.5")
     fast = np.asarray(Image.open(io.BytesIO(renderer.png())).convert("RGB"), dtype=int)
-    full = np.asarray(Image.open(io.BytesIO(plots.figure_to_png(figure(0.5)))).convert("RGB"), dtype=int)
+    full = np.asarray(Image.open(io.BytesIO(plots.figure_to_png(figure(0.5), dpi=style.DPI))).convert("RGB"), dtype=int)
     assert fast.shape == full.shape
     assert np.mean(np.abs(fast - full) > 40) < 0.002  # identical up to antialiasing
 

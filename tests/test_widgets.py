@@ -47,13 +47,21 @@ def explorers():
 @pytest.mark.parametrize("name", ["regression", "classification", "neuron", "learning_rate"])
 def test_bundle_offers_live_view_scrubber_png_and_text(explorers, name):
     explorer = explorers[name]
-    bundle = explorer._repr_mimebundle_()
+    bundle, metadata = explorer._repr_mimebundle_()
     assert set(bundle) == {WIDGET_VIEW, "text/html", "image/png", "text/plain"}
+    assert metadata["image/png"]["width"] >= 600  # shown at the layout size, rendered at 2x
     assert bundle[WIDGET_VIEW]["model_id"] == explorer.widget.model_id
     assert bundle["text/html"].startswith('<figure class="bp-scrubber"')
     slider = scrubber_input(bundle["text/html"])
     frames = json.loads(slider["data-frames"])
     assert 8 <= len(frames) <= 15 and len(set(frames)) == len(frames)
+    # Frames are rendered at twice the width the page shows them at.
+    import base64
+    import re
+
+    shown = int(re.search(r'<img [^>]*width="(\d+)"', bundle["text/html"]).group(1))
+    first = base64.b64decode(frames[0].split(",", 1)[1])
+    assert int.from_bytes(first[16:20], "big") >= 2 * shown - 1 and shown >= 600
     assert len(bundle["text/html"]) < 400_000  # keeps the notebooks small
     assert isinstance(bundle["image/png"], str) and bundle["text/plain"]
 
@@ -98,15 +106,24 @@ def test_scrubber_starts_at_the_widget_default(explorers):
 def test_neuron_pass_figure_shows_the_stages_of_bpcore_neuron():
     """The figure only draws bp.neuron.pass_steps (whose numbers test_neuron.py checks)."""
     last = bp.neuron.pass_steps()[-1]
-    texts = [t.get_text() for t in widgets.neuron_pass_figure(step=9).axes[0].texts]
+    fig = widgets.neuron_pass_figure(step=10)
+    texts = [t.get_text() for t in fig.axes[0].texts]
     assert last["labels"]["W"] in texts and last["grads"]["W"] in texts
-    with pytest.raises(ValueError, match="step must be in 0..9"):
-        widgets.neuron_pass_figure(step=10)
+    assert fig.axes[0].get_title(loc="left") == "step 10 of 10"   # readers count from 1
+    for bad in (0, 11):
+        with pytest.raises(ValueError, match="step must be an integer in 1..10"):
+            widgets.neuron_pass_figure(step=bad)
+
+
+def test_learning_rate_figure_has_equal_axes_and_a_colour_bar():
+    fig = widgets.learning_rate_figure(lr=0.3, epochs=5)
+    assert fig.axes[0].get_aspect() == 1.0
+    assert len(fig.axes) == 3 and fig.axes[2].get_ylabel() == "loss L"
 
 
 def test_learning_rate_figure_draws_the_descent_of_bpcore_neuron():
     path, loss = bp.neuron.descend(0.3, 5)
-    left, right = widgets.learning_rate_figure(lr=0.3, epochs=5).axes
+    left, right = widgets.learning_rate_figure(lr=0.3, epochs=5).axes[:2]
     assert any(np.array_equal(np.column_stack(line.get_data()), path) for line in left.get_lines())
     assert any(np.allclose(line.get_ydata(), loss) for line in right.get_lines())
 
@@ -140,6 +157,7 @@ def test_fast_live_redraw_shows_the_same_picture_as_the_static_figure(explorers,
         live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
     finally:
         slider.value = original
-    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(figure()))).convert("RGB"), dtype=int)
+    static = figure()
+    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(static, dpi=static.dpi))).convert("RGB"), dtype=int)
     assert live.shape == full.shape
     assert np.mean(np.abs(live - full) > 40) < 0.003

@@ -21,8 +21,10 @@ False
 
 from ._core import Mistake, check_function, check_value, run_student
 from .backprop import check_fixed_backward, check_hidden_delta, check_relu_gain, check_softmax_ce_backward
-from .losses import check_huber, check_log_softmax, check_mse
-from .neuron import check_learning_rate_bound, check_neuron_step
+from .losses import (check_best_constants, check_huber, check_huber_median_delta, check_log_softmax, check_mse,
+                     check_mse_gradient, check_softmax_gradient)
+from .neuron import (check_bias_step, check_critical_learning_rate, check_gradient_ratio, check_neuron_step,
+                     check_one_step_rate)
 # chapter 2
 from .landscape import check_best_slope, check_grid_evaluations, check_least_squares, check_mse_grid
 # chapter 3
@@ -37,14 +39,10 @@ __all__ = [
     "check_mse",
     "check_huber",
     "check_log_softmax",
-    # chapter 4
-    "check_hidden_delta",
-    "check_softmax_ce_backward",
-    "check_fixed_backward",
-    "check_relu_gain",
-    # chapter 5
-    "check_neuron_step",
-    "check_learning_rate_bound",
+    "check_mse_gradient",
+    "check_softmax_gradient",
+    "check_best_constants",
+    "check_huber_median_delta",
     # chapter 2
     "check_least_squares",
     "check_grid_evaluations",
@@ -55,4 +53,15 @@ __all__ = [
     "check_gradient_descent",
     "check_optimal_rate",
     "check_basin",
+    # chapter 4
+    "check_hidden_delta",
+    "check_softmax_ce_backward",
+    "check_fixed_backward",
+    "check_relu_gain",
+    # chapter 5
+    "check_neuron_step",
+    "check_bias_step",
+    "check_critical_learning_rate",
+    "check_one_step_rate",
+    "check_gradient_ratio",
 ]

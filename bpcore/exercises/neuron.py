@@ -3,7 +3,8 @@ r"""Checkers for chapter 5, the worked example (one neuron)."""
 from .. import neuron
 from ._core import Mistake, _report, check_function, check_value, finite_real
 
-__all__ = ["check_neuron_step", "check_learning_rate_bound"]
+__all__ = ["check_neuron_step", "check_bias_step", "check_critical_learning_rate", "check_one_step_rate",
+           "check_gradient_ratio"]
 
 
 def _neuron_step_reference(W, b, x, y, lr):
@@ -47,23 +48,32 @@ def check_neuron_step(candidate, name="my_neuron_step"):
                           hint="dL/dŷ = −(y − ŷ); dL/dW = dL/dŷ · x; dL/db = dL/dŷ; return (W − lr·dL/dW, b − lr·dL/db).")
 
 
-def check_learning_rate_bound(answer, x=2.0, name="eta_max"):
+def _hessian_eigenvalue(x, caller):
+    """lambda_max = x² + 1 of the Hessian [[x², x], [x, 1]], or None (reported) for a bad x."""
+    if not finite_real(x) or abs(float(x)) > 1e100:
+        _report(False, f"{caller}: x must be a finite real number of moderate size, got {x!r}.")
+        return None
+    return float(x) ** 2 + 1.0
+
+
+def check_critical_learning_rate(answer, x=2.0, name="eta_critical"):
     r"""Check the critical learning rate of gradient descent on
     :math:`\tfrac12 (y - Wx - b)^2` over :math:`(W, b)`:
     :math:`\eta_c = 2/\lambda_{\max} = 2/(x^2 + 1)`. Below it GD converges,
-    at it the iterates oscillate forever, above it they diverge.
+    at it the residual flips sign with the same size forever, above it it
+    grows.
 
-    >>> check_learning_rate_bound(0.4, x=2.0)
-    ✓ eta_max = 0.4 is correct.
+    >>> check_critical_learning_rate(0.4, x=2.0)
+    ✓ eta_critical = 0.4 is correct.
     True
-    >>> check_learning_rate_bound(0.2, x=2.0)
-    ✗ eta_max = 0.2 is not correct. Hint: That is 1/λ_max, the rate that cancels the residual in one step; the critical rate is twice as large.
+    >>> check_critical_learning_rate(0.2, x=2.0)
+    ✗ eta_critical = 0.2 is not correct. Hint: That is 1/λ_max, the rate that cancels the residual in one step; the critical rate is twice as large.
     False
     """
-    if not finite_real(x):
-        return _report(False, f"x must be a finite real number, got {x!r}.")
+    lam = _hessian_eigenvalue(x, "check_critical_learning_rate")
+    if lam is None:
+        return False
     x = float(x)
-    lam = x * x + 1.0
     mistakes = [
         Mistake(1.0 / lam, "That is 1/λ_max, the rate that cancels the residual in one step; the critical rate is twice as large."),
         Mistake(2.0 / (x * x) if x * x > 0 else float("inf"), "You forgot the bias: the Hessian over (W, b) is [[x², x], [x, 1]], whose largest eigenvalue is x² + 1, not x²."),
@@ -71,4 +81,70 @@ def check_learning_rate_bound(answer, x=2.0, name="eta_max"):
         Mistake(lam, "That is λ_max itself; the critical rate is 2/λ_max."),
     ]
     return check_value(answer, 2.0 / lam, name=name, mistakes=mistakes,
-                       hint="Write the Hessian of L with respect to (W, b); GD converges for η < 2/λ_max.")
+                       hint="Write the Hessian of L with respect to (W, b); the residual's factor per step is 1 − η·λ_max, and its size stops shrinking when that factor reaches −1.")
+
+
+def check_bias_step(dL_db, b_new, names=("my_dL_db", "my_b_new")):
+    r"""Check :math:`\partial L/\partial b = -(y - \hat y)` and
+    :math:`b_\text{new} = b - \eta\,\partial L/\partial b` at the worked
+    example's givens (:func:`bpcore.neuron.forward_backward`).
+
+    >>> check_bias_step(-1.5, -0.35)
+    ✓ my_dL_db = -1.5 is correct.
+    ✓ my_b_new = -0.35 is correct.
+    True
+    """
+    v = neuron.forward_backward()
+    first = check_value(dL_db, v["dL_db"], name=names[0], mistakes=[
+        Mistake(-v["dL_db"], "The sign is flipped: ∂L/∂ŷ = −(y − ŷ), and ∂ŷ/∂b = +1."),
+        Mistake(2 * v["dL_db"], "That is the gradient of (y − ŷ)²; with L = ½(y − ŷ)² the ½ cancels the 2."),
+        Mistake(v["L"], "That is the loss L itself, not its derivative."),
+    ], hint="Chain rule: ∂L/∂b = ∂L/∂ŷ · ∂ŷ/∂b, with ∂L/∂ŷ = −(y − ŷ) and ∂ŷ/∂b = 1.")
+    b, lr = v["b"], v["lr"]
+    second = check_value(b_new, v["b_new"], name=names[1], mistakes=[
+        Mistake(b + lr * v["dL_db"], "The step went uphill: gradient descent subtracts η·∂L/∂b."),
+        Mistake(b - v["dL_db"], "You forgot the learning rate: b_new = b − η·∂L/∂b with η = 0.1."),
+        Mistake(b - lr * 2 * v["dL_db"], "That step uses the gradient of (y − ŷ)²; with the ½ the gradient is −(y − ŷ)."),
+    ], hint="b_new = b − η·∂L/∂b with b = −0.5 and η = 0.1.")
+    return first and second
+
+
+def check_one_step_rate(answer, x=1.0, name="eta_one_step"):
+    r"""Check the learning rate that reaches zero loss in one step,
+    :math:`\eta = 1/(x^2 + 1) = 1/\lambda_{\max}` (it makes the factor
+    :math:`1 - \eta(x^2+1)` of the residual recursion vanish).
+
+    >>> check_one_step_rate(0.5)
+    ✓ eta_one_step = 0.5 is correct.
+    True
+    """
+    lam = _hessian_eigenvalue(x, "check_one_step_rate")
+    if lam is None:
+        return False
+    mistakes = [
+        Mistake(2.0 / lam, "That is the critical rate 2/λ_max: there the residual flips sign and keeps its size forever."),
+        Mistake(0.1, "That is the chapter's learning rate; it shrinks the residual by a factor 0.8 per step, not to 0."),
+        Mistake(lam, "That is λ_max itself; the factor 1 − η·λ_max vanishes at η = 1/λ_max."),
+    ]
+    if float(x) != 0.0:
+        mistakes.append(Mistake(1.0 / float(x) ** 2, "That forgets the bias: one step moves ŷ by η·r·(x² + 1), not η·r·x²."))
+    return check_value(answer, 1.0 / lam, name=name, mistakes=mistakes,
+                       hint="In r_{k+1} = (1 − η(x² + 1))·r_k, choose η so that the factor is 0.")
+
+
+def check_gradient_ratio(ratio, name="ratio"):
+    r"""Check the ratio true / claimed gradient when the loss
+    :math:`(y - \hat y)^2` is paired with the gradient of
+    :math:`\tfrac12 (y - \hat y)^2`: the true gradient is twice the claimed one.
+
+    >>> check_gradient_ratio(2.0)
+    ✓ ratio = 2.0 is correct.
+    True
+    """
+    mistakes = [
+        Mistake(0.5, "That is claimed / true; the question asks for the true gradient divided by the claimed one."),
+        Mistake(-2.0, "Both gradients have the same sign (both point uphill); only their size differs."),
+        Mistake(1.0, "A gradient check that passes would give 1; this one fails: compare numerical_grad with the claimed gradient."),
+    ]
+    return check_value(ratio, 2.0, name=name, mistakes=mistakes, rtol=1e-4,
+                       hint="Divide bp.gradcheck.numerical_grad(full_squared_error, W) by claimed_gradient(W).")

@@ -16,12 +16,12 @@ compose them; they then return ``ax.figure``.
 ('Figure', 1)
 """
 
-from ._figure import FastRenderer, figure_to_png, new_figure, style_context, use_style
+from ._figure import FastRenderer, display_png, figure_to_png, legend_outside, new_figure, style_context, use_style
 from .backprop import plot_depth_profile, plot_layer_gradients, plot_network_pass, plot_series, set_depth_profile
-from .curves import plot_loss_curve, set_loss_curve
+from .curves import plot_loss_curve, plot_signed_curves, set_loss_curve
 from .graphs import plot_computation_graph
 from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, set_path
-from .losses import move_prediction, plot_losses_vs_prediction
+from .losses import move_prediction, plot_best_constant_vs_delta, plot_losses_vs_prediction
 
 # chapter 2: the loss landscape
 from .landscape_views import (plot_contour_and_surface, plot_fit_and_landscape, plot_kinds_of_critical_points,
@@ -36,12 +36,16 @@ __all__ = [
     "style_context",
     "new_figure",
     "figure_to_png",
+    "display_png",
+    "legend_outside",
     "FastRenderer",
     "move_prediction",
     "set_loss_curve",
     "set_path",
     "plot_losses_vs_prediction",
     "plot_loss_curve",
+    "plot_signed_curves",
+    "plot_best_constant_vs_delta",
     "plot_trajectory_1d",
     "plot_contour",
     "plot_trajectory_2d",

@@ -14,34 +14,85 @@ from .. import style
 
 def _rc_params():
     rc = dict(style.RC_PARAMS)
-    rc["axes.prop_cycle"] = cycler(color=list(style.CYCLE))
+    rc["axes.prop_cycle"] = cycler(color=list(style.CYCLE), linestyle=list(style.LINESTYLES))
     return rc
 
 
 def use_style():
-    r"""Apply the book's colour-blind-safe style to all later figures.
+    r"""Apply the book's style (:mod:`bpcore.style`) to all later figures.
 
-    In a Jupyter kernel it also loads the inline backend, which tells IPython
-    to display a returned ``Figure`` as a PNG.
+    In a Jupyter kernel it also makes IPython display a returned ``Figure``
+    as a sharp PNG: rendered at ``style.SAVE_DPI`` (twice the displayed
+    pixels), quantised to ``style.PNG_COLORS`` colours to keep notebooks
+    small, with its display size in the output's metadata
+    (:func:`display_png`).
 
     >>> use_style()
     >>> import matplotlib
-    >>> matplotlib.rcParams["image.cmap"]
-    'cividis'
+    >>> matplotlib.rcParams["image.cmap"], matplotlib.rcParams["savefig.dpi"] == 2 * matplotlib.rcParams["figure.dpi"]
+    ('cividis', True)
     """
-    matplotlib.rcParams.update(_rc_params())
     _enable_inline_display()
+    matplotlib.rcParams.update(_rc_params())   # after the backend, which may set its own rc
 
 
 def _enable_inline_display():
     # Our figures are never registered with pyplot, so nothing would load the
     # inline backend, and a Figure would display as text. Importing the
-    # backend module is what registers the PNG formatter with IPython.
+    # backend module registers IPython's PNG formatter; ours then replaces it
+    # for Figures (IPython's renders at figure.dpi, 1x, without a size).
     ipython = sys.modules.get("IPython")
     if ipython is None or ipython.get_ipython() is None:
         return
     if "inline" in str(matplotlib.get_backend()).lower():
         import matplotlib_inline.backend_inline  # noqa: F401
+    formatter = ipython.get_ipython().display_formatter.formatters["image/png"]
+    formatter.for_type(Figure, display_png)
+
+
+def _png_size(png):
+    # The IHDR chunk: width and height, 4 bytes each, big-endian, at 16.
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def display_png(fig):
+    r"""A figure as the notebook shows it: ``(png_bytes, metadata)``.
+
+    The PNG is rendered at ``style.SAVE_DPI`` with a tight bounding box and
+    quantised to ``style.PNG_COLORS`` colours; ``metadata`` gives the display
+    size, half the pixel size (Jupyter and the HTML book honour it), so the
+    image is sharp on high-density screens and its text keeps its size in
+    points.
+
+    >>> fig, ax = new_figure(figsize=(2, 1))
+    >>> png, meta = display_png(fig)
+    >>> width, height = _png_size(png)
+    >>> abs(2 * meta["width"] - width) <= 1 and abs(2 * meta["height"] - height) <= 1
+    True
+    """
+    png = figure_to_png(fig, colors=style.PNG_COLORS, dpi=style.SAVE_DPI, tight=True)
+    width, height = _png_size(png)
+    scale = style.SAVE_DPI / style.DPI
+    return png, {"width": int(round(width / scale)), "height": int(round(height / scale))}
+
+
+def legend_outside(ax, where="right", **kwargs):
+    r"""A legend that never covers data: beside the axes (``where="right"``)
+    or under them (``"below"``, in columns). Constrained layout makes room.
+
+    >>> fig, ax = new_figure()
+    >>> _ = ax.plot([0, 1], label="a")
+    >>> legend_outside(ax).get_bbox_to_anchor() is not None
+    True
+    """
+    if where == "right":
+        options = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    elif where == "below":
+        handles = ax.get_legend_handles_labels()[0]
+        options = dict(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=min(4, max(1, len(handles))), borderaxespad=0.0)
+    else:
+        raise ValueError(f"legend_outside: where must be 'right' or 'below', got {where!r}")
+    return ax.legend(**{**options, **kwargs})
 
 
 @contextmanager
@@ -83,26 +134,48 @@ def _figure_and_axes(ax, figsize=None):
     return ax.figure, ax
 
 
-def figure_to_png(fig, colors=None, dpi=None):
-    r"""Render ``fig`` to PNG bytes.
+def figure_to_png(fig, colors=None, dpi=None, tight=False):
+    r"""Render ``fig`` to PNG bytes, at ``dpi`` (default: the style's
+    ``savefig.dpi``, twice the display density).
 
     With ``colors=k`` the image is quantised to a palette of ``k`` colours,
     which makes a line drawing's PNG about three times smaller (used for the
-    frames of the static-HTML scrubbers).
+    frames of the static-HTML scrubbers). ``tight`` crops the white margin.
 
     >>> fig, ax = new_figure(figsize=(1, 1))
     >>> figure_to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
     True
     """
+    fixed_layout = fig.get_layout_engine() is None
+    try:
+        return _render_png(fig, colors, dpi, tight)
+    finally:
+        if fixed_layout:
+            # matplotlib's tight bbox restores "no engine" as the rcParams'
+            # engine (constrained layout here), which would undo fixed margins.
+            fig.set_layout_engine("none")
+
+
+def _render_png(fig, colors, dpi, tight):
     buffer = io.BytesIO()
+    crop = dict(bbox_inches="tight", pad_inches=0.04) if tight else {}
+    # An opaque white background whatever the caller's rcParams: the book's
+    # dark mode would make transparent figures unreadable.
+    opaque = dict(facecolor="white", edgecolor="white", transparent=False)
     if colors is None:
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, **crop, **opaque)
         return buffer.getvalue()
     from PIL import Image  # Pillow is a matplotlib dependency
 
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, **crop, **opaque)
     buffer.seek(0)
-    image = Image.open(buffer).convert("RGB").quantize(colors=int(colors))
+    # Fast octree: ten times faster than the default median cut, and smaller.
+    image = Image.open(buffer).convert("RGB").quantize(colors=int(colors), method=Image.Quantize.FASTOCTREE)
+    # The octree averages white with its neighbours into (254, 254, 254);
+    # snap near-white palette entries back to the exact white background.
+    palette = image.getpalette()
+    image.putpalette([255 if all(v >= 250 for v in palette[i - i % 3:i - i % 3 + 3]) else value
+                      for i, value in enumerate(palette)])
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -34,23 +34,17 @@ def plot_computation_graph(
     grads = grads or {}
     accent, ink = style.PALETTE["vermillion"], style.PALETTE["black"]
     forward_edge = style.PALETTE["blue"]
-    for source, target in edges:
-        colour = accent if (source, target) in backward_edges else forward_edge
-        ax.annotate(
-            "",
-            xy=positions[target],
-            xytext=positions[source],
-            arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=2.0 if colour == accent else 1.2, shrinkA=22, shrinkB=22),
-        )
+    boxes = {}
     for name, (x, y) in positions.items():
         emphasised = name in highlight
-        ax.text(
+        boxes[name] = ax.text(
             x,
             y,
             labels.get(name, name),
             ha="center",
             va="center",
             fontsize=9,
+            zorder=3,
             bbox=dict(
                 boxstyle="round,pad=0.35",
                 facecolor="#FCE8DA" if emphasised else "white",
@@ -59,7 +53,20 @@ def plot_computation_graph(
             ),
         )
         if name in grads:
-            ax.text(x, y - 0.42, grads[name], ha="center", va="top", fontsize=8.5, color=accent)
+            ax.text(x, y - 0.42, grads[name], ha="center", va="top", fontsize=9, color=accent)
+    for source, target in edges:
+        colour = accent if (source, target) in backward_edges else forward_edge
+        # Clipped at the two boxes (drawn after them, zorder 4), so every
+        # arrowhead stays visible however wide a label grows.
+        ax.annotate(
+            "",
+            xy=positions[target],
+            xytext=positions[source],
+            zorder=4,
+            arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=2.0 if colour == accent else 1.2,
+                            patchA=boxes[source].get_bbox_patch(), patchB=boxes[target].get_bbox_patch(),
+                            shrinkA=2, shrinkB=2),
+        )
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)

@@ -4,7 +4,7 @@ import matplotlib
 import numpy as np
 
 from .. import style
-from ._figure import _figure_and_axes
+from ._figure import _figure_and_axes, legend_outside
 
 def plot_trajectory_1d(w_grid, loss_grid, path, *, ax=None, path_losses=None, xlabel=r"$w$", ylabel=r"loss $L$", label=None, title=None, figsize=None):
     r"""A 1-D loss curve :math:`L(w)` with the iterates :math:`w_0, w_1,
@@ -97,12 +97,15 @@ def set_path(ax, path, index=0):
     return [line]
 
 
-def plot_trajectory_2d(X, Y, Z, paths, *, ax=None, levels=20, log=False, xlabel=r"$w$", ylabel=r"$b$", minimum=None, colorbar=True, title=None, figsize=None):
+def plot_trajectory_2d(X, Y, Z, paths, *, ax=None, levels=20, log=False, xlabel=r"$w$", ylabel=r"$b$", minimum=None, colorbar=True, title=None, figsize=None, legend="below"):
     r"""Optimiser paths over the contours of a 2-D loss surface.
 
     ``paths`` maps a legend name to an array of shape ``(steps, 2)`` (or is
     one such array). Points outside the plotted window are clipped to its
-    border so a diverging run stays visible as it leaves.
+    border so a diverging run stays visible as it leaves. Each path has its
+    own colour, line style and marker (told apart without colour too); the
+    legend goes ``"below"`` or ``"right"`` of the axes (never over the
+    paths), or at a matplotlib ``loc`` the caller has checked is empty.
 
     >>> import numpy as np
     >>> X, Y = np.meshgrid(np.linspace(-1, 1, 11), np.linspace(-1, 1, 11))
@@ -114,14 +117,21 @@ def plot_trajectory_2d(X, Y, Z, paths, *, ax=None, levels=20, log=False, xlabel=
     ax = fig.axes[0] if ax is None else ax
     if not hasattr(paths, "items"):
         paths = {None: paths}
-    path_colours = [style.PALETTE[c] for c in ("vermillion", "sky_blue", "orange", "purple", "green", "black")]
+    # Colours that stand out on cividis (orange last: it is close to vermilion).
+    path_colours = [style.PALETTE[c] for c in ("vermillion", "sky_blue", "purple", "black", "green", "orange")]
+    markers = ("o", "^", "D", "v", "P", "X")
     x_lim, y_lim = ax.get_xlim(), ax.get_ylim()
-    for index, (colour, (name, path)) in enumerate(zip(path_colours, paths.items())):
+    for index, (name, path) in enumerate(paths.items()):
+        colour = path_colours[index % len(path_colours)]
         px, py = _clipped_path(path, x_lim, y_lim)
-        ax.plot(px, py, "-o", color=colour, markersize=3, linewidth=1.2, label=name, gid=f"path:{index}")
+        ax.plot(px, py, color=colour, linestyle=style.LINESTYLES[index % len(style.LINESTYLES)],
+                marker=markers[index % len(markers)], markersize=3.5, linewidth=1.3, label=name, gid=f"path:{index}")
         ax.plot(px[:1], py[:1], "s", color=colour, markersize=6, markeredgecolor="white")
     ax.set_xlim(*x_lim)
     ax.set_ylim(*y_lim)
     if any(name is not None for name in paths):
-        ax.legend(loc="upper right", frameon=True, framealpha=0.8)
+        if legend in ("below", "right"):
+            legend_outside(ax, legend)
+        else:
+            ax.legend(loc=legend, frameon=True, framealpha=0.9)
     return fig

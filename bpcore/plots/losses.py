@@ -3,7 +3,7 @@ r"""Chapter 1: losses and their gradients against the prediction."""
 import numpy as np
 
 from .. import style
-from ._figure import _symmetric_limits, new_figure
+from ._figure import _figure_and_axes, _symmetric_limits, legend_outside, new_figure
 
 def plot_losses_vs_prediction(
     y_pred_grid,
@@ -21,7 +21,7 @@ def plot_losses_vs_prediction(
     title=None,
     figsize=None,
     margins=None,
-    legend_loc="upper center",
+    legend_loc="right",
 ):
     r"""Loss curves :math:`L(y, \hat y)` over a grid of predictions, and
     optionally their gradients in a second panel side by side.
@@ -30,7 +30,9 @@ def plot_losses_vs_prediction(
     ``y_pred_grid``. ``y_true`` draws a dotted line at the target;
     ``y_pred`` marks the current prediction on every curve, at the exact
     values ``at[name] = (loss, grad)`` if given (else interpolated).
-    ``margins`` as in :func:`new_figure`.
+    ``margins`` as in :func:`new_figure` (then leave room for the legend).
+    ``legend_loc`` is ``"right"`` or ``"below"`` (outside the panels, the
+    default) or a matplotlib ``loc`` of a corner known to be empty.
 
     >>> import numpy as np
     >>> grid = np.linspace(-1.0, 1.0, 5)
@@ -48,16 +50,18 @@ def plot_losses_vs_prediction(
     if grads is not None:
         series.append((axes[1], grads, grad_ylabel, grad_ylim, 1))
     for ax, curves, ylabel, ylim, which in series:
-        for colour, (name, values) in zip(style.CYCLE, curves.items()):
+        for index, (name, values) in enumerate(curves.items()):
             values = np.asarray(values, dtype=float)
-            ax.plot(grid, values, color=colour, label=name)
+            look = style.series(index)
+            colour = look["color"]
+            ax.plot(grid, values, **look, label=name)
             if y_pred is not None:
                 if at is not None and name in at:
                     marker_y = at[name][which]
                 else:
                     marker_y = np.interp(y_pred, grid, values)
                 ax.plot([y_pred], [marker_y], "o", color=colour, markeredgecolor="white", gid=f"marker:{which}:{name}")
-        if y_true is not None:
+        if y_true is not None and grid[0] <= y_true <= grid[-1]:   # no legend entry for an invisible line
             ax.axvline(y_true, color=style.PALETTE["black"], linestyle=":", linewidth=1.2, label=r"target $y$")
         if y_pred is not None:
             ax.axvline(y_pred, color="0.6", linewidth=0.8, gid=f"prediction:{which}")
@@ -68,8 +72,19 @@ def plot_losses_vs_prediction(
         if limits is not None:
             ax.set_ylim(*limits)
         ax.set_xlim(grid[0], grid[-1])
-    # A fixed corner: loc="best" searches positions and is slow to redraw.
-    axes[0].legend(loc=legend_loc)
+    # Never over the curves: beside or under the panels ("right"/"below"),
+    # or a corner the caller has checked is empty. A fixed place also keeps
+    # redraws fast (loc="best" searches positions).
+    if legend_loc in ("right", "below") and margins is not None:
+        handles, labels = axes[0].get_legend_handles_labels()
+        if legend_loc == "below":
+            fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=min(3, len(handles)))
+        else:
+            fig.legend(handles, labels, loc="center right", bbox_to_anchor=(1.0, 0.5))
+    elif legend_loc in ("right", "below"):
+        legend_outside(axes[-1] if legend_loc == "right" else axes[0], legend_loc)
+    else:
+        axes[0].legend(loc=legend_loc)
     if title is not None:
         fig.suptitle(title).set_gid("title")
     return fig
@@ -104,3 +119,28 @@ def move_prediction(fig, y_pred, at, title=None):
             artist.set_text(title)
             changed.append(artist)
     return changed
+
+
+def plot_best_constant_vs_delta(deltas, best, *, mean, median, marked_delta=None, ax=None, figsize=None):
+    r"""The constant that minimises the Huber loss, against :math:`\delta`
+    (log axis), between the median (MAE's choice) and the mean (MSE's).
+
+    ``best[i]`` is the minimiser for ``deltas[i]``
+    (:func:`bpcore.loss_sweep.best_constant`); ``marked_delta`` draws a
+    vertical line (e.g. the default :math:`\delta = 1`).
+
+    >>> fig = plot_best_constant_vs_delta([0.5, 1, 10], [3, 3, 5], mean=12, median=3, marked_delta=1)
+    >>> fig.axes[0].get_xscale()
+    'log'
+    """
+    fig, ax = _figure_and_axes(ax, figsize)
+    ax.axhline(mean, **{**style.series(1), "linewidth": 1.4}, label=f"mean = {mean:g} (MSE's choice)")
+    ax.axhline(median, **{**style.series(2), "linewidth": 1.4}, label=f"median = {median:g} (MAE's choice)")
+    ax.plot(deltas, best, **style.series(0), marker="o", markersize=3.5, label=r"Huber's best constant")
+    if marked_delta is not None:
+        ax.axvline(marked_delta, color="0.5", linewidth=0.9, linestyle=":", label=rf"$\delta$ = {marked_delta:g}")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"Huber threshold $\delta$ (log scale)")
+    ax.set_ylabel(r"best constant prediction $c$")
+    legend_outside(ax, "right")
+    return fig
