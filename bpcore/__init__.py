@@ -20,6 +20,7 @@ _SUBMODULES = (
     "autodiff",
     "data",
     "exercises",
+    "experiments",
     "gradcheck",
     "landscape",
     "loss_sweep",

@@ -22,6 +22,9 @@ False
 from ._core import Mistake, check_function, check_value, run_student
 from .losses import check_huber, check_log_softmax, check_mse
 from .neuron import check_learning_rate_bound, check_neuron_step
+# chapter 8
+from .training import (check_early_stopping_epoch, check_filter_normalize, check_parameter_count,
+                       check_range_test_rates, check_step_count)
 
 __all__ = [
     "Mistake",
@@ -35,4 +38,10 @@ __all__ = [
     # chapter 5
     "check_neuron_step",
     "check_learning_rate_bound",
+    # chapter 8
+    "check_parameter_count",
+    "check_step_count",
+    "check_range_test_rates",
+    "check_filter_normalize",
+    "check_early_stopping_epoch",
 ]

@@ -25,6 +25,8 @@ kernel, and every number can be computed without matplotlib.
 from ._explorable import Explorable
 from .losses import loss_explorer, loss_explorer_figure
 from .neuron import learning_rate_explorer, learning_rate_figure, neuron_pass_figure, neuron_pass_stepper
+# chapter 8
+from .training import training_progress_explorer, training_progress_figure
 
 # One module per chapter topic; a new explorable is a ``*_figure`` function
 # plus a few declarative lines calling ``_explorable``, re-exported here.
@@ -36,4 +38,7 @@ __all__ = [
     "neuron_pass_stepper",
     "learning_rate_figure",
     "learning_rate_explorer",
+    # chapter 8
+    "training_progress_figure",
+    "training_progress_explorer",
 ]
