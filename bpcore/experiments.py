@@ -9,8 +9,8 @@ and explorables only draw what these functions return.
   every epoch (the same run as one call of ``fit``, see its docstring);
 * :func:`probability_grid` evaluates a classifier on a grid of the plane (the
   decision boundary is its level set :math:`p = \tfrac12`);
-* :func:`range_test_rates` and :func:`lr_range_test` are Smith's learning-rate
-  range test; :func:`lr_sweep` trains one fresh network per rate;
+* :func:`range_test_rates`, :func:`smooth_losses` and :func:`lr_range_test`
+  are Smith's learning-rate range test; :func:`lr_sweep` trains one fresh network per rate;
 * :func:`seed_sweep` repeats a training run over several seeds.
 """
 
@@ -28,6 +28,7 @@ __all__ = [
     "train_with_validation",
     "probability_grid",
     "range_test_rates",
+    "smooth_losses",
     "lr_range_test",
     "lr_sweep",
     "seed_sweep",
@@ -178,16 +179,42 @@ def range_test_rates(lr_min, lr_max, steps):
     return lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
 
 
-def lr_range_test(model, optimizer, X, labels, rates, batch_size, seed=0, stop_factor=4.0,
+def smooth_losses(values, beta=0.9):
+    r"""Exponential moving average of a noisy loss curve, bias-corrected
+    (the correction of Adam, so the first values are not pulled to zero):
+
+    .. math:: m_k = \beta m_{k-1} + (1-\beta)\,L_k,\quad m_{-1} = 0,\qquad
+              \bar L_k = \frac{m_k}{1-\beta^{k+1}} .
+
+    >>> smooth_losses([1.0, 1.0, 1.0]).tolist()
+    [1.0, 1.0, 1.0]
+    >>> np.round(smooth_losses([2.0, 0.0], beta=0.5), 4).tolist()
+    [2.0, 0.6667]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1:
+        raise ValueError(f"values must be a 1-D array of losses, got shape {values.shape}")
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0.0 <= beta < 1.0:
+        raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
+    out, average = np.empty_like(values), 0.0
+    for k, value in enumerate(values):
+        average = beta * average + (1.0 - beta) * value
+        out[k] = average / (1.0 - beta ** (k + 1))
+    return out
+
+
+def lr_range_test(model, optimizer, X, labels, rates, batch_size, seed=0, stop_factor=4.0, beta=0.9,
                   loss=losses.softmax_cross_entropy):
     r"""Smith's learning-rate range test: one training run in which step
     :math:`k` uses the rate ``rates[k]`` (see :func:`range_test_rates`),
     recording the mini-batch loss *before* each step.
 
     Mini-batches cycle through reshuffled epochs of ``(X, labels)``.  The
-    run stops once the loss exceeds ``stop_factor`` times the lowest loss
-    seen so far, or stops being finite: the rates beyond that point are too
-    high.  Returns the losses, one per step taken (``len <= len(rates)``).
+    run stops once the smoothed loss (:func:`smooth_losses` with ``beta``;
+    a single unlucky batch must not end the test) exceeds ``stop_factor``
+    times its lowest value so far, or the loss stops being finite: the
+    rates beyond that point are too high.  Returns the raw mini-batch
+    losses, one per step taken (``len <= len(rates)``).
     ``model`` is trained in place; ``optimizer`` is reset first.
 
     >>> X = np.array([[-1.0, 0.0], [1.0, 0.0], [-0.5, 0.0], [0.5, 0.0]] * 2)
@@ -204,7 +231,8 @@ def lr_range_test(model, optimizer, X, labels, rates, batch_size, seed=0, stop_f
     optimizer.reset()
     params = model.parameters()
     rng = np.random.default_rng(seed)
-    recorded, best = [], np.inf
+    smooth_losses([], beta)   # validates beta
+    recorded, best, average = [], np.inf, 0.0
     with np.errstate(all="ignore"):
         while len(recorded) < rates.size:
             for Xb, yb in minibatches(X, labels, batch_size, seed=rng):
@@ -212,8 +240,10 @@ def lr_range_test(model, optimizer, X, labels, rates, batch_size, seed=0, stop_f
                 L = loss(yb, model(Xb))
                 value = float(L.data)
                 recorded.append(value)
-                best = min(best, value)
-                if not np.isfinite(value) or value > stop_factor * best or len(recorded) == rates.size:
+                average = beta * average + (1.0 - beta) * value       # as in smooth_losses
+                smoothed = average / (1.0 - beta ** len(recorded))
+                best = min(best, smoothed)
+                if not np.isfinite(value) or smoothed > stop_factor * best or len(recorded) == rates.size:
                     return np.array(recorded)
                 L.backward()
                 optimizer.lr = float(rates[len(recorded) - 1])

@@ -115,33 +115,30 @@ def plot_seed_bands(curves, *, ylabel="validation loss", logy=False, ax=None, fi
     return fig
 
 
-def plot_lr_tests(range_rates, range_losses, sweep_rates, sweep, *, figsize=(7.4, 3.1), smooth=0.9):
-    r"""Left: the range test, mini-batch loss against the rate used at that
-    step (thin grey: raw; blue: exponentially smoothed with factor ``smooth``,
-    bias-corrected). Right: the sweep, training (dashed) and validation
-    (solid) loss after training at each fixed rate; diverged runs as ``x`` at
-    the top.
+def plot_lr_tests(range_rates, range_losses, range_smoothed, sweep_rates, sweep, *, figsize=(7.4, 3.1)):
+    r"""Left: the range test, mini-batch loss (thin grey) and its smoothed
+    version (blue, :func:`bpcore.experiments.smooth_losses`) against the rate
+    used at that step. Right: the sweep, training (dashed) and validation
+    (solid) loss after training at each fixed rate; diverged runs as ``x``
+    at the top.
 
     >>> sweep = {"train_loss": np.array([0.5, 0.3, np.inf]), "val_loss": np.array([0.5, 0.35, np.inf]),
     ...          "diverged": np.array([False, False, True])}
-    >>> fig = plot_lr_tests([0.01, 0.1, 1.0], [0.7, 0.6, 0.9], [0.01, 0.1, 1.0], sweep)
+    >>> fig = plot_lr_tests([0.01, 0.1, 1.0], [0.7, 0.6, 0.9], [0.7, 0.65, 0.7], [0.01, 0.1, 1.0], sweep)
     >>> len(fig.axes)
     2
     """
     fig, (left, right) = new_figure(1, 2, figsize=figsize)
     range_losses = np.asarray(range_losses, dtype=float)
     rates = np.asarray(range_rates, dtype=float)[:len(range_losses)]
-    average, smoothed = 0.0, np.empty_like(range_losses)
-    for k, value in enumerate(range_losses):
-        average = smooth * average + (1 - smooth) * value
-        smoothed[k] = average / (1 - smooth ** (k + 1))
-    left.plot(rates, range_losses, color="0.7", linewidth=0.8, label="mini-batch loss")
-    left.plot(rates, smoothed, color=style.PALETTE["blue"], label="smoothed")
+    left.plot(rates, range_losses, color="0.65", linewidth=0.8, label="mini-batch loss")
+    left.plot(rates, range_smoothed, color=style.PALETTE["blue"], label="smoothed")
     left.set_xscale("log")
+    left.set_ylim(0.0, 2.0 * float(np.asarray(range_smoothed)[0]))   # the blow-up at the end leaves the panel
     left.set_xlabel(r"learning rate $\eta$ at that step")
     left.set_ylabel("loss")
     left.set_title("range test (one run, rising rate)")
-    left.legend(loc="upper left", **_LEGEND)
+    left.legend(loc="lower left", **_LEGEND)
     sweep_rates = np.asarray(sweep_rates, dtype=float)
     ok = ~np.asarray(sweep["diverged"], dtype=bool)
     right.plot(sweep_rates[ok], np.asarray(sweep["train_loss"])[ok], "--o", color=style.PALETTE["blue"], label="training")
@@ -160,7 +157,7 @@ def plot_lr_tests(range_rates, range_losses, sweep_rates, sweep, *, figsize=(7.4
     return fig
 
 
-def plot_overfitting(small_data_run, large_data_run, val_by_rate, *, figsize=(7.4, 3.1)):
+def plot_overfitting(small_data_run, large_data_run, val_by_rate, *, figsize=(7.4, 3.6)):
     r"""Left: training (dashed) and validation (solid) loss of the same
     network trained on few points (``small_data_run``) and on many
     (``large_data_run``), log axis. Right: validation loss of the few-points
@@ -182,7 +179,7 @@ def plot_overfitting(small_data_run, large_data_run, val_by_rate, *, figsize=(7.
     left.set_xlabel("epoch")
     left.set_ylabel("cross-entropy loss (log scale)")
     left.set_title("same network, different data")
-    left.legend(loc="lower left", **_LEGEND)
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower left", ncols=2, **_LEGEND)
     for i, (name, values) in enumerate(val_by_rate.items()):
         values = np.asarray(values, dtype=float)
         colour = style.CYCLE[[0, 2, 4, 6][i % 4]]
@@ -193,7 +190,7 @@ def plot_overfitting(small_data_run, large_data_run, val_by_rate, *, figsize=(7.
     right.set_xlabel("epoch")
     right.set_ylabel("validation loss")
     right.set_title("validation loss, few points")
-    right.legend(loc="upper right", **_LEGEND)
+    right.legend(loc="upper left", **_LEGEND)
     return fig
 
 

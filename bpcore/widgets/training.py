@@ -8,6 +8,9 @@ import numpy as np
 from .. import plots, style
 from ._explorable import TWO_PANELS, _explorable, _slider_style
 
+# The shared two-panel margins, with room for the left panel's y label.
+_MARGINS = {**TWO_PANELS, "left": 0.09, "wspace": 0.3}
+
 
 def training_progress_figure(epoch, frames, xs, ys, X, labels, run):
     r"""The network after ``epoch`` epochs: its decision boundary over the
@@ -27,7 +30,7 @@ def training_progress_figure(epoch, frames, xs, ys, X, labels, run):
     epoch = int(epoch)
     if epoch not in frames:
         raise ValueError(f"training_progress_figure: epoch must be one of {sorted(frames)}, got {epoch!r}")
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(7.4, 3.2), margins=TWO_PANELS)
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(7.4, 3.2), margins=_MARGINS)
     plots.plot_decision_boundary(xs, ys, frames[epoch], X, labels, ax=left, legend=epoch == 0,
                                  title=f"after {epoch} epoch{'' if epoch == 1 else 's'}")
     epochs = np.arange(len(run["train_loss"]))
