@@ -279,9 +279,13 @@ def lr_sweep(make_model, make_optimizer, rates, X, labels, X_val, labels_val, ep
             warnings.simplefilter("ignore", RuntimeWarning)   # divergence is a result here, not a surprise
             history = train.fit(model, loss, make_optimizer(float(lr)), X, labels, epochs=epochs,
                                 batch_size=batch_size, seed=seed)
-        train_loss, _ = evaluate(model, X, labels, loss)
-        val_loss, _ = evaluate(model, X_val, labels_val, loss)
-        out["diverged"][i] = bool(history.diverged) or not np.isfinite(train_loss)
+        if history.diverged:
+            out["diverged"][i] = True
+            continue
+        with np.errstate(all="ignore"):   # a run on its way to overflow may end with huge weights
+            train_loss, _ = evaluate(model, X, labels, loss)
+            val_loss, _ = evaluate(model, X_val, labels_val, loss)
+        out["diverged"][i] = not np.isfinite(train_loss)
         if not out["diverged"][i]:
             out["train_loss"][i], out["val_loss"][i] = train_loss, val_loss
     return out

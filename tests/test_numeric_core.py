@@ -14,6 +14,7 @@ NUMERIC_CORE = {
     "autodiff": "m.grad(lambda w: (w * w).sum())(1.0)",
     "data": "m.minibatches(*m.moons(20, seed=0), batch_size=8)",
     "exercises": "m.check_huber(None)",
+    "experiments": "m.range_test_rates(0.1, 1.0, 3); m.smooth_losses([1.0, 2.0])",
     "gradcheck": "m.check_grad(lambda x: x * x, lambda x: 2 * x, 1.0)",
     "landscape": "m.loss_grid(__import__('bpcore').losses.mse, [1.0], [2.0], [0.0, 1.0], [0.0])",
     "loss_sweep": "m.curves(1.0, 'classification'); m.values_at(1.0, 0.5)",
