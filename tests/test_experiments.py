@@ -158,3 +158,13 @@ def test_seed_sweep_stacks_one_run_per_seed(moons):
     assert np.array_equal(out["val_loss"][1], single["val_loss"])
     with pytest.raises(ValueError, match="seeds"):
         ex.seed_sweep(lambda s: None, lambda: None, [], X_train, y_train, X_val, y_val, epochs=1)
+
+
+@pytest.mark.parametrize("sizes", [[2, 4, 3], [2, 4, 1]])
+def test_evaluate_agrees_with_train_accuracy(moons, sizes):
+    X_train, y_train, _, _ = moons
+    model = bp.nn.MLP(sizes, seed=0)
+    labels = y_train if sizes[-1] > 1 else y_train
+    loss_fn = bp.losses.softmax_cross_entropy if sizes[-1] > 1 else (lambda y, z: 0.0)
+    loss, acc = ex.evaluate(model, X_train, labels, loss=loss_fn)
+    assert acc == bp.train.accuracy(model, X_train, labels)
