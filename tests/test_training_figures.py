@@ -81,3 +81,31 @@ def test_training_figure_rejects_unknown_epochs(trained):
     t = trained
     with pytest.raises(ValueError, match="epoch"):
         bp.widgets.training_progress_figure(4, t["frames"], t["xs"], t["ys"], t["X"], t["y"], t["run"])
+
+
+def test_fast_live_redraw_shows_the_same_picture_as_the_static_figure(trained):
+    import io
+
+    from PIL import Image
+
+    t = trained
+    explorer = bp.widgets.training_progress_explorer(t["frames"], t["xs"], t["ys"], t["X"], t["y"], t["run"])
+    explorer.controls["epoch"].value = 0
+    explorer.controls["epoch"].value = 3
+    live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
+    fig = bp.widgets.training_progress_figure(3, t["frames"], t["xs"], t["ys"], t["X"], t["y"], t["run"])
+    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(fig))).convert("RGB"), dtype=int)
+    assert live.shape == full.shape
+    assert np.mean(np.abs(live - full) > 40) < 0.003
+
+
+def test_set_decision_boundary_replaces_shading_and_boundary(trained):
+    t = trained
+    fig = bp.plots.plot_decision_boundary(t["xs"], t["ys"], t["frames"][0], t["X"], t["y"])
+    ax = fig.axes[0]
+    bp.plots.set_decision_boundary(ax, t["xs"], t["ys"], t["frames"][6])
+    assert np.array_equal(ax.get_images()[0].get_array(), t["frames"][6])
+    reference = bp.plots.plot_decision_boundary(t["xs"], t["ys"], t["frames"][6], t["X"], t["y"]).axes[0]
+    (a,) = [c for c in ax.collections if c.get_gid() == "boundary"]
+    (b,) = [c for c in reference.collections if c.get_gid() == "boundary"]
+    assert all(np.array_equal(p, q) for p, q in zip(a.get_segments(), b.get_segments()))

@@ -23,7 +23,7 @@ from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, se
 from .losses import move_prediction, plot_losses_vs_prediction
 # chapter 8
 from .training import (plot_decision_boundary, plot_landscape_slices, plot_learning_curves, plot_lr_tests,
-                       plot_overfitting, plot_seed_bands)
+                       plot_overfitting, plot_seed_bands, set_decision_boundary)
 
 # One module per topic; a chapter's new figures go in a module of their own
 # and are re-exported here, so chapters keep writing ``bp.plots.<name>``.
@@ -44,6 +44,7 @@ __all__ = [
     "plot_computation_graph",
     # chapter 8
     "plot_decision_boundary",
+    "set_decision_boundary",
     "plot_learning_curves",
     "plot_seed_bands",
     "plot_lr_tests",

@@ -5,6 +5,7 @@ The numbers come from :mod:`bpcore.experiments` and :mod:`bpcore.landscape`;
 these functions only draw them.
 """
 
+import matplotlib.collections
 import matplotlib.colors
 import numpy as np
 
@@ -22,13 +23,22 @@ _PROBABILITY_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list(
 _LEGEND = dict(fontsize=9)
 
 
+def _half_level(xs, ys, P):
+    """The line segments of the level set p = 1/2 (the decision boundary)."""
+    import contourpy   # a matplotlib dependency
+
+    generator = contourpy.contour_generator(xs, ys, P, line_type=contourpy.LineType.Separate)
+    return generator.lines(0.5)
+
+
 def plot_decision_boundary(xs, ys, probability, X, labels, *, ax=None, title=None, legend=True, figsize=None):
     r"""A two-class network on the plane: its probability of class 1 as
     shading, the decision boundary :math:`p_1 = \tfrac12` as a black line,
     and the data points (class 0 blue circles, class 1 orange squares).
 
     ``probability`` has shape ``(len(ys), len(xs))``, see
-    :func:`bpcore.experiments.probability_grid`.
+    :func:`bpcore.experiments.probability_grid`. :func:`set_decision_boundary`
+    swaps in another probability grid without redrawing the rest.
 
     >>> xs = ys = np.linspace(-1, 1, 5)
     >>> P = np.clip(0.5 + 0.5 * np.add.outer(ys, xs), 0, 1)
@@ -38,23 +48,44 @@ def plot_decision_boundary(xs, ys, probability, X, labels, *, ax=None, title=Non
     """
     fig, ax = _figure_and_axes(ax, figsize)
     P = np.asarray(probability, dtype=float)
-    ax.contourf(xs, ys, P, levels=np.linspace(0.0, 1.0, 11), cmap=_PROBABILITY_CMAP, vmin=0.0, vmax=1.0)
-    if P.min() < 0.5 < P.max():
-        ax.contour(xs, ys, P, levels=[0.5], colors="black", linewidths=1.8)
+    ax.imshow(P, extent=(xs[0], xs[-1], ys[0], ys[-1]), origin="lower", aspect="auto", interpolation="bilinear",
+              cmap=_PROBABILITY_CMAP, vmin=0.0, vmax=1.0, gid="probability")
+    ax.add_collection(matplotlib.collections.LineCollection(_half_level(xs, ys, P), colors="black",
+                                                            linewidths=1.8, gid="boundary"))
     X, labels = np.asarray(X), np.asarray(labels)
     for c, kw in enumerate(_CLASS_STYLE):
         pts = X[labels == c]
-        ax.scatter(pts[:, 0], pts[:, 1], s=14, edgecolors="white", linewidths=0.4, **kw)
+        ax.scatter(pts[:, 0], pts[:, 1], s=14, edgecolors="white", linewidths=0.4, gid=f"class:{c}", **kw)
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     ax.set_xlabel(r"$x_1$")
     ax.set_ylabel(r"$x_2$")
     ax.grid(False)
     if legend:
-        ax.legend(loc="upper right", **_LEGEND, frameon=True, framealpha=0.9)
+        ax.legend(loc="lower left", **_LEGEND, frameon=True, framealpha=0.9)
     if title is not None:
         ax.set_title(title)
     return fig
+
+
+def set_decision_boundary(ax, xs, ys, probability):
+    r"""Show another probability grid in a :func:`plot_decision_boundary`
+    panel: new shading and boundary, same points. Returns the artists a
+    widget must redraw, bottom to top (shading, boundary, points, legend).
+
+    >>> xs = ys = np.linspace(-1, 1, 5)
+    >>> fig = plot_decision_boundary(xs, ys, np.full((5, 5), 0.2), np.zeros((1, 2)), np.array([0]))
+    >>> artists = set_decision_boundary(fig.axes[0], xs, ys, np.clip(0.5 + np.add.outer(ys, xs), 0, 1))
+    >>> len(artists[1].get_segments())
+    1
+    """
+    P = np.asarray(probability, dtype=float)
+    (image,) = [a for a in ax.get_images() if a.get_gid() == "probability"]
+    (boundary,) = [c for c in ax.collections if c.get_gid() == "boundary"]
+    image.set_data(P)
+    boundary.set_segments(_half_level(xs, ys, P))
+    points = [c for c in ax.collections if str(c.get_gid()).startswith("class:")]
+    return [image, boundary, *points, *([ax.get_legend()] if ax.get_legend() else [])]
 
 
 def plot_learning_curves(run, *, epoch=None, axes=None, figsize=(7.4, 3.0)):

@@ -9,7 +9,7 @@ from .. import plots, style
 from ._explorable import TWO_PANELS, _explorable, _slider_style
 
 # The shared two-panel margins, with room for the left panel's y label.
-_MARGINS = {**TWO_PANELS, "left": 0.09, "wspace": 0.3}
+_MARGINS = {**TWO_PANELS, "left": 0.09, "right": 0.97, "wspace": 0.3}
 
 
 def training_progress_figure(epoch, frames, xs, ys, X, labels, run):
@@ -31,19 +31,41 @@ def training_progress_figure(epoch, frames, xs, ys, X, labels, run):
     if epoch not in frames:
         raise ValueError(f"training_progress_figure: epoch must be one of {sorted(frames)}, got {epoch!r}")
     fig, (left, right) = plots.new_figure(1, 2, figsize=(7.4, 3.2), margins=_MARGINS)
-    plots.plot_decision_boundary(xs, ys, frames[epoch], X, labels, ax=left, legend=epoch == 0,
-                                 title=f"after {epoch} epoch{'' if epoch == 1 else 's'}")
+    plots.plot_decision_boundary(xs, ys, frames[epoch], X, labels, ax=left, title=_left_title(epoch))
     epochs = np.arange(len(run["train_loss"]))
     right.plot(epochs, run["train_loss"], "--", color=style.PALETTE["blue"], label="training")
     right.plot(epochs, run["val_loss"], "-", color=style.PALETTE["vermillion"], label="validation")
-    right.axvline(epoch, color="black", linewidth=1.0, linestyle=":")
-    right.plot([epoch], [run["val_loss"][epoch]], "o", color=style.PALETTE["vermillion"])
+    right.axvline(epoch, color="black", linewidth=1.0, linestyle=":", gid="now")
+    right.plot([epoch], [run["val_loss"][epoch]], "o", color=style.PALETTE["vermillion"], gid="now-marker")
     right.set_ylim(0.0, 1.05 * max(np.nanmax(run["train_loss"]), np.nanmax(run["val_loss"])))
     right.set_xlabel("epoch")
     right.set_ylabel("cross-entropy loss")
-    right.set_title(f"validation loss {run['val_loss'][epoch]:.3f}")
+    right.set_title(_right_title(run, epoch))
     right.legend(loc="upper right", fontsize=9)
     return fig
+
+
+def _left_title(epoch):
+    return f"after {epoch} epoch{'' if epoch == 1 else 's'}"
+
+
+def _right_title(run, epoch):
+    return f"validation loss {run['val_loss'][epoch]:.3f}"
+
+
+def _move_epoch(fig, epoch, frames, xs, ys, X, labels, run):
+    """Show another epoch in a :func:`training_progress_figure` in place;
+    returns the changed artists (the live widget redraws only those)."""
+    left, right = fig.axes
+    epoch = int(epoch)
+    artists = plots.set_decision_boundary(left, xs, ys, frames[epoch])
+    (now,) = [line for line in right.get_lines() if line.get_gid() == "now"]
+    (marker,) = [line for line in right.get_lines() if line.get_gid() == "now-marker"]
+    now.set_xdata([epoch, epoch])
+    marker.set_data([epoch], [run["val_loss"][epoch]])
+    left.title.set_text(_left_title(epoch))
+    right.title.set_text(_right_title(run, epoch))
+    return [*artists, now, marker, left.title, right.title]
 
 
 def training_progress_explorer(frames, xs, ys, X, labels, run, epoch=None):
@@ -64,4 +86,5 @@ def training_progress_explorer(frames, xs, ys, X, labels, run, epoch=None):
                 "marked (right).",
         param_label="epoch", alts=alts,
         text="Training explorer: run the notebook in Jupyter to move the slider.",
+        fast=({"epoch"}, functools.partial(_move_epoch, frames=frames, xs=xs, ys=ys, X=X, labels=labels, run=run)),
     )
