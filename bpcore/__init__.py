@@ -23,6 +23,7 @@ _SUBMODULES = (
     "excerpts",
     "descent",
     "exercises",
+    "experiments",
     "gradcheck",
     "grid_search",
     "landscape",

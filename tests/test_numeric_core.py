@@ -17,6 +17,7 @@ NUMERIC_CORE = {
     "excerpts": "m.source(m.source)",
     "exercises": "m.check_huber(None); m.check_fixed_backward(None)",
     "descent": "m.optimal_lr([1.0, 4.0]); m.final_points(__import__('bpcore').surfaces.DoubleWell(), [[1.0, 0.0]], 0.1, 3)",
+    "experiments": "m.range_test_rates(0.1, 1.0, 3); m.smooth_losses([1.0, 2.0])",
     "gradcheck": "m.check_grad(lambda x: x * x, lambda x: 2 * x, 1.0)",
     "grid_search": "m.grid_search(m.linear_mse_batch([[0.0], [1.0]], [1.0, 2.0]), [0, 0], [1, 1], 3)",
     "landscape": "m.loss_grid(__import__('bpcore').losses.mse, [1.0], [2.0], [0.0, 1.0], [0.0])",

@@ -29,6 +29,9 @@ from .neuron import (check_bias_step, check_critical_learning_rate, check_gradie
 from .landscape import check_best_slope, check_grid_evaluations, check_least_squares, check_mse_grid
 # chapter 3
 from .descent import check_basin, check_directional_derivative, check_gradient_descent, check_optimal_rate
+# chapter 8
+from .training import (check_early_stopping_epoch, check_filter_normalize, check_parameter_count,
+                       check_range_test_rates, check_step_count)
 
 __all__ = [
     "Mistake",
@@ -64,4 +67,10 @@ __all__ = [
     "check_critical_learning_rate",
     "check_one_step_rate",
     "check_gradient_ratio",
+    # chapter 8
+    "check_parameter_count",
+    "check_step_count",
+    "check_range_test_rates",
+    "check_filter_normalize",
+    "check_early_stopping_epoch",
 ]

@@ -28,6 +28,9 @@ from .landscape_views import (plot_contour_and_surface, plot_fit_and_landscape, 
                               plot_loss_slice, plot_surface_3d, plot_surface_gallery)
 # chapter 3: gradient descent
 from .descent import plot_basins, plot_convergence, plot_gradient_step, plot_lr_regimes
+# chapter 8
+from .training import (plot_decision_boundary, plot_landscape_slices, plot_learning_curves, plot_lr_tests,
+                       plot_overfitting, plot_seed_bands, set_decision_boundary)
 
 # One module per topic; a chapter's new figures go in a module of their own
 # and are re-exported here, so chapters keep writing ``bp.plots.<name>``.
@@ -68,4 +71,12 @@ __all__ = [
     "plot_lr_regimes",
     "plot_convergence",
     "plot_basins",
+    # chapter 8
+    "plot_decision_boundary",
+    "set_decision_boundary",
+    "plot_learning_curves",
+    "plot_seed_bands",
+    "plot_lr_tests",
+    "plot_overfitting",
+    "plot_landscape_slices",
 ]

@@ -30,6 +30,8 @@ from .neuron import learning_rate_explorer, learning_rate_figure, neuron_pass_fi
 from .landscape import fit_explorer, fit_figure
 # chapter 3
 from .descent import conditioning_explorer, conditioning_figure
+# chapter 8
+from .training import training_progress_explorer, training_progress_figure
 
 # One module per chapter topic; a new explorable is a ``*_figure`` function
 # plus a few declarative lines calling ``_explorable``, re-exported here.
@@ -52,4 +54,7 @@ __all__ = [
     # chapter 3
     "conditioning_figure",
     "conditioning_explorer",
+    # chapter 8
+    "training_progress_figure",
+    "training_progress_explorer",
 ]
