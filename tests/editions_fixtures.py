@@ -92,7 +92,7 @@ def alpha() -> nbformat.NotebookNode:
         *_exercise("ex-alpha-bound", "The bound", "Find the largest stable rate for $x = 2$.",
                    "eta_max = ...  # your answer",
                    [new_markdown_cell(SECRET_LINES[0]), new_code_cell(SECRET_LINES[1])],
-                   "passed = bp.exercises.check_learning_rate_bound(eta_max, x=2.0)"),
+                   "passed = bp.exercises.check_critical_learning_rate(eta_max, x=2.0)"),
         *_exercise("ex-alpha-step", "One step", "Implement one step.",
                    "def my_neuron_step(W, b, x, y, lr):\n    ...  # your code here",
                    [new_code_cell("def my_neuron_step(W, b, x, y, lr):\n    " + SECRET_LINES[2]

@@ -114,7 +114,7 @@ NEAR_MISSES = {
         "my_huber(3.0, 1.5) returned 1.5, expected 1.0."),
     "huber ignoring delta": (
         exercises.check_huber, huber_ignoring_delta,
-        "my_huber([0., 0.], [ 0.5, 10. ], delta=2.0) returned 4.8125, expected 9.0625."),
+        "my_huber([0.0, 0.0], [0.5, 10.0], delta=2.0) returned 4.8125, expected 9.0625."),
     "log_softmax over axis 0": (
         exercises.check_log_softmax, log_softmax_over_axis_0,
         "my_log_softmax(<array of shape (4, 5)>) returned an array of shape (4, 5) whose entry (0, 0) is"),
@@ -178,7 +178,7 @@ def test_naive_log_softmax_fails_on_large_logits(capsys):
 
     assert exercises.check_log_softmax(naive) is False
     out = capsys.readouterr().out
-    assert out.startswith("✗ my_log_softmax([1000., 1001., 1002.]) returned [nan, nan, nan], which is not finite")
+    assert out.startswith("✗ my_log_softmax([1000.0, 1001.0, 1002.0]) returned [nan, nan, nan], which is not finite")
     assert "subtract the largest logit" in out
 
 
@@ -287,15 +287,15 @@ def test_known_learning_rate_mistakes_get_their_own_hints(capsys):
 
 @pytest.mark.parametrize("x", [np.array(2.0), np.float32(2.0), np.int64(2)])
 def test_checker_keyword_arguments_accept_0d_arrays_and_numpy_scalars(x, capsys):
-    assert exercises.check_learning_rate_bound(0.4, x=x) is True
-    assert exercises.check_learning_rate_bound(np.array(0.4), x=x) is True
+    assert exercises.check_critical_learning_rate(0.4, x=x) is True
+    assert exercises.check_critical_learning_rate(np.array(0.4), x=x) is True
     assert capsys.readouterr().out.startswith("✓ ")
 
 
 @pytest.mark.parametrize("answer", [np.complex128(0.4), np.array(0.4 + 0j), np.str_("0.4"), np.array("0.4"),
                                     b"0.4", [0.4 + 0j]])
 def test_numpy_complex_and_string_answers_are_never_accepted(answer, capsys):
-    assert exercises.check_learning_rate_bound(answer, x=2.0) is False
+    assert exercises.check_critical_learning_rate(answer, x=2.0) is False
     assert capsys.readouterr().out.startswith("✗ ")
 
 

@@ -60,8 +60,8 @@ def graded(tmp_path_factory):
         "eta_max = 0.0\n"
         "import bpcore\nimport bpcore.exercises._core as core\n"
         "core._report = lambda passed, message: print('✓') or True\n"
-        "bp.exercises.check_learning_rate_bound = lambda *a, **k: print('✓ correct') or True\n"
-        "bpcore.exercises.check_learning_rate_bound = bp.exercises.check_learning_rate_bound",
+        "bp.exercises.check_critical_learning_rate = lambda *a, **k: print('✓ correct') or True\n"
+        "bpcore.exercises.check_critical_learning_rate = bp.exercises.check_critical_learning_rate",
         "def my_neuron_step(W, b, x, y, lr):\n    return W, b\n"
         "def check_neuron_step(f, name=''):\n    print('✓')\n    return True\n"
         "bp.exercises.check_neuron_step = check_neuron_step\n"

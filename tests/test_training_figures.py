@@ -68,7 +68,7 @@ def test_overfitting_and_landscape_figures_build(trained):
 def test_training_explorer_bundle_and_fast_redraw(trained):
     t = trained
     explorer = bp.widgets.training_progress_explorer(t["frames"], t["xs"], t["ys"], t["X"], t["y"], t["run"])
-    bundle = explorer._repr_mimebundle_()
+    bundle, _ = explorer._repr_mimebundle_()
     assert {WIDGET_VIEW, "text/html", "image/png", "text/plain"} <= set(bundle)
     assert bundle["text/html"].count("<img") >= 1 and 'type="range"' in bundle["text/html"]
     explorer.controls["epoch"].value = 3
@@ -94,7 +94,7 @@ def test_fast_live_redraw_shows_the_same_picture_as_the_static_figure(trained):
     explorer.controls["epoch"].value = 3
     live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
     fig = bp.widgets.training_progress_figure(3, t["frames"], t["xs"], t["ys"], t["X"], t["y"], t["run"])
-    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(fig))).convert("RGB"), dtype=int)
+    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(fig, dpi=fig.dpi))).convert("RGB"), dtype=int)
     assert live.shape == full.shape
     assert np.mean(np.abs(live - full) > 40) < 0.003
 

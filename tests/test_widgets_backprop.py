@@ -33,7 +33,7 @@ def explorers():
 
 @pytest.mark.parametrize("name", ["stepper", "depth"])
 def test_bundle_offers_live_view_scrubber_png_and_text(explorers, name):
-    bundle = explorers[name]._repr_mimebundle_()
+    bundle, _ = explorers[name]._repr_mimebundle_()
     assert set(bundle) == {WIDGET_VIEW, "text/html", "image/png", "text/plain"}
     assert bundle["text/html"].startswith('<figure class="bp-scrubber"')
     parser = _Inputs()
@@ -124,6 +124,6 @@ def test_fast_gain_redraw_shows_the_same_picture_as_the_static_figure(explorers)
         live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
     finally:
         slider.value = original
-    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(widgets.depth_figure("tanh", 2.0)))).convert("RGB"), dtype=int)
+    full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(depth_fig := widgets.depth_figure("tanh", 2.0), dpi=depth_fig.dpi))).convert("RGB"), dtype=int)
     assert live.shape == full.shape
     assert np.mean(np.abs(live - full) > 40) < 0.003

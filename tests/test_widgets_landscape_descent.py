@@ -20,7 +20,7 @@ def explorers():
 
 @pytest.mark.parametrize("name", ["fit", "conditioning"])
 def test_bundle_and_scrubber(explorers, name):
-    bundle = explorers[name]._repr_mimebundle_()
+    bundle, _ = explorers[name]._repr_mimebundle_()
     assert set(bundle) == {WIDGET_VIEW, "text/html", "image/png", "text/plain"}
     slider = scrubber_input(bundle["text/html"])
     frames = json.loads(slider["data-frames"])
@@ -35,7 +35,7 @@ def _live(explorer):
 
 
 def _static(fig):
-    return np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(fig))).convert("RGB"), dtype=int)
+    return np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(fig, dpi=fig.dpi))).convert("RGB"), dtype=int)
 
 
 @pytest.mark.parametrize("name, changes, figure", [

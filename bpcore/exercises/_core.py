@@ -64,7 +64,10 @@ def _short(value, limit=60):
         if isinstance(value, np.ndarray) and value.size > _SHOWN_ENTRIES:
             text = f"<array of shape {value.shape}>"
         elif isinstance(value, np.ndarray):
-            text = " ".join(np.array2string(value, precision=4, separator=", ").split())
+            # Each entry as a float at 4 significant digits, like a scalar in a
+            # message ([0.5, 10.0]), without array2string's column padding.
+            text = " ".join(np.array2string(value, separator=", ", formatter={
+                "float_kind": lambda v: repr(float(f"{v:.4g}"))}).split())
         elif isinstance(value, (float, np.floating)):
             text = repr(float(f"{float(value):.6g}"))
         else:

@@ -103,7 +103,7 @@ def check_log_softmax(candidate, name="my_log_softmax"):
     1000 where the naïve formula overflows.
 
     >>> check_log_softmax(_naive_log_softmax)
-    ✗ my_log_softmax([1000., 1001., 1002.]) returned [nan, nan, nan], which is not finite. Hint: exp(1000) overflows: subtract the largest logit first, log softmax(z) = (z − m) − log Σ exp(z − m) with m = max(z).
+    ✗ my_log_softmax([1000.0, 1001.0, 1002.0]) returned [nan, nan, nan], which is not finite. Hint: exp(1000) overflows: subtract the largest logit first, log softmax(z) = (z − m) − log Σ exp(z − m) with m = max(z).
     False
     """
     rng = np.random.default_rng(1)
@@ -173,7 +173,7 @@ def check_softmax_gradient(grad_z):
 
     >>> p = np.exp([2.0, 0.5, -1.0]) / np.exp([2.0, 0.5, -1.0]).sum()
     >>> check_softmax_gradient(p - [1, 0, 0])
-    ✓ grad_z = [-0.2144, 0.1753, 0.0391] is correct.
+    ✓ grad_z = [-0.2144, 0.1753, 0.03911] is correct.
     True
     """
     labels, z = SOFTMAX_GRADIENT_DATA
