@@ -22,6 +22,8 @@ False
 from ._core import Mistake, check_function, check_value, run_student
 from .losses import check_huber, check_log_softmax, check_mse
 from .neuron import check_learning_rate_bound, check_neuron_step
+from .optimizers import check_adam_step, check_adamw_vs_l2, check_bias_correction, check_momentum_beta
+from .sgd import check_escape_fraction, check_minibatch_variance, check_robbins_monro, check_sgd_epoch
 
 __all__ = [
     "Mistake",
@@ -35,4 +37,14 @@ __all__ = [
     # chapter 5
     "check_neuron_step",
     "check_learning_rate_bound",
+    # chapter 6
+    "check_minibatch_variance",
+    "check_sgd_epoch",
+    "check_robbins_monro",
+    "check_escape_fraction",
+    # chapter 7
+    "check_bias_correction",
+    "check_momentum_beta",
+    "check_adam_step",
+    "check_adamw_vs_l2",
 ]

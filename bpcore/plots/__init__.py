@@ -22,6 +22,11 @@ from .graphs import plot_computation_graph
 from .landscapes import plot_contour, plot_trajectory_1d, plot_trajectory_2d, set_path
 from .losses import move_prediction, plot_losses_vs_prediction
 
+# chapter 6
+from .sgd import plot_cost_of_progress, plot_escape, plot_gradient_variance, plot_minibatch_paths, plot_noise_floor
+# chapter 7
+from .optimizers import plot_momentum_rates, plot_race, plot_races, plot_step_sizes
+
 # One module per topic; a chapter's new figures go in a module of their own
 # and are re-exported here, so chapters keep writing ``bp.plots.<name>``.
 __all__ = [
@@ -39,4 +44,15 @@ __all__ = [
     "plot_contour",
     "plot_trajectory_2d",
     "plot_computation_graph",
+    # chapter 6
+    "plot_gradient_variance",
+    "plot_cost_of_progress",
+    "plot_noise_floor",
+    "plot_escape",
+    "plot_minibatch_paths",
+    # chapter 7
+    "plot_race",
+    "plot_races",
+    "plot_momentum_rates",
+    "plot_step_sizes",
 ]
