@@ -5,7 +5,6 @@ import numpy as np
 
 from .. import style
 from ._figure import _figure_and_axes, new_figure
-from .landscapes import _clipped_path
 
 #: One look per optimizer, the same in every chapter-7 figure: colour, line
 #: style and marker all differ, so paths are told apart without colour.
@@ -25,7 +24,21 @@ def _look(name):
     return OPTIMIZER_LOOKS.get(str(name).split(" ")[0], _FALLBACK)
 
 
-def _surface_background(ax, surface, levels=18, n=161):
+def _inside_prefix(path, x_lim, y_lim):
+    """The path up to (and including) its first point outside the window or
+    not finite, and whether it left: a diverging run is cut where it leaves
+    instead of being smeared along the border."""
+    path = np.asarray(path, dtype=float).reshape(-1, 2)
+    with np.errstate(invalid="ignore"):
+        inside = (np.all(np.isfinite(path), axis=1) & (path[:, 0] >= x_lim[0]) & (path[:, 0] <= x_lim[1])
+                  & (path[:, 1] >= y_lim[0]) & (path[:, 1] <= y_lim[1]))
+    if inside.all():
+        return path, False
+    end = int(np.argmin(inside))
+    return path[:max(end, 1)], True
+
+
+def _surface_background(ax, surface, levels=18, n=101):
     X, Y, Z = surface.grid(n)
     low = min(float(surface.value(m)) for m in surface.minima) if len(surface.minima) else float(np.min(Z))
     shifted = Z - low + 1e-3
@@ -45,8 +58,9 @@ def _surface_background(ax, surface, levels=18, n=161):
 def plot_race(surface, paths, *, ax=None, title=None, legend=True, figsize=(6.0, 4.0)):
     r"""Optimizer paths over the contours of a :mod:`bpcore.surfaces` surface
     (light grey, log-spaced levels). Stars mark the minima (filled yellow:
-    the global one, white: a local one), an ``x`` each saddle, a square each
-    start. ``paths`` maps an optimizer name to its path, shape ``(steps, 2)``.
+    the global one, white: a local one), a black ``x`` each saddle, a white
+    square the start; a path that leaves the window (diverges) ends there in
+    a cross of its colour. ``paths`` maps an optimizer name to its path, shape ``(steps, 2)``.
 
     >>> from bpcore.surfaces import Quadratic
     >>> fig = plot_race(Quadratic(), {"GD": [[1.0, 1.0], [0.5, 0.5]]})
@@ -58,9 +72,13 @@ def plot_race(surface, paths, *, ax=None, title=None, legend=True, figsize=(6.0,
     x_lim, y_lim = ax.get_xlim(), ax.get_ylim()
     for index, (name, path) in enumerate(paths.items()):
         look = _look(name)
-        px, py = _clipped_path(path, x_lim, y_lim)
+        shown, left = _inside_prefix(path, x_lim, y_lim)
+        px, py = shown[:, 0], shown[:, 1]
         ax.plot(px, py, color=look["color"], linestyle=look["linestyle"], linewidth=1.5, marker=look["marker"],
                 markersize=4, markevery=max(1, len(px) // 10), label=name, gid=f"path:{index}")
+        # diverged or left the window: a cross of its colour where it leaves
+        ax.plot(px[-1:] if left else [], py[-1:] if left else [], "x", color=look["color"], markersize=10,
+                markeredgewidth=2.2, zorder=6, gid=f"exit:{index}")
         ax.plot(px[:1], py[:1], "s", color="black", markersize=6, markerfacecolor="white", zorder=6)
     ax.set_xlim(*x_lim)
     ax.set_ylim(*y_lim)
@@ -69,6 +87,24 @@ def plot_race(surface, paths, *, ax=None, title=None, legend=True, figsize=(6.0,
     if legend:
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
     return fig
+
+
+def set_race_path(ax, path, index):
+    r"""Replace path ``index`` of a :func:`plot_race` panel (cut where it
+    leaves the window, like the original). Returns the changed artists.
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> fig = plot_race(Quadratic(), {"GD": [[1.0, 1.0], [0.5, 0.5]]})
+    >>> len(set_race_path(fig.axes[0], [[1.0, 1.0], [9.0, 9.0]], 0))
+    2
+    """
+    line, = [a for a in ax.get_lines() if a.get_gid() == f"path:{index}"]
+    cross, = [a for a in ax.get_lines() if a.get_gid() == f"exit:{index}"]
+    shown, left = _inside_prefix(path, ax.get_xlim(), ax.get_ylim())
+    line.set_data(shown[:, 0], shown[:, 1])
+    line.set_markevery(max(1, len(shown) // 10))
+    cross.set_data(shown[-1:, 0] if left else [], shown[-1:, 1] if left else [])
+    return [line, cross]
 
 
 def plot_races(panels, *, figsize=(7.4, 6.4)):

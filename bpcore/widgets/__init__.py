@@ -26,6 +26,11 @@ from ._explorable import Explorable
 from .losses import loss_explorer, loss_explorer_figure
 from .neuron import learning_rate_explorer, learning_rate_figure, neuron_pass_figure, neuron_pass_stepper
 
+# chapter 6
+from .sgd import minibatch_explorer, minibatch_paths_figure
+# chapter 7
+from .optimizers import optimizer_race_explorer, optimizer_race_figure
+
 # One module per chapter topic; a new explorable is a ``*_figure`` function
 # plus a few declarative lines calling ``_explorable``, re-exported here.
 __all__ = [
@@ -36,4 +41,10 @@ __all__ = [
     "neuron_pass_stepper",
     "learning_rate_figure",
     "learning_rate_explorer",
+    # chapter 6
+    "minibatch_paths_figure",
+    "minibatch_explorer",
+    # chapter 7
+    "optimizer_race_figure",
+    "optimizer_race_explorer",
 ]
