@@ -95,12 +95,12 @@ def plot_noise_floor(curves, *, window=None, ax=None, figsize=(7.0, 3.2)):
     return fig
 
 
-def plot_escape(theta_grid, loss, sample_paths, full_batch_path, batch_sizes, fractions, barrier, *, figsize=(7.4, 3.3)):
+def plot_escape(sample_paths, full_batch_path, batch_sizes, fractions, barrier, *, figsize=(7.4, 3.3)):
     r"""Left: :math:`\theta_t` against the step for a few SGD runs (thin)
     and full-batch GD (thick), with the barrier top dashed. Right: the
     fraction of seeds that ended in the deep well against the batch size.
 
-    >>> fig = plot_escape(np.linspace(-2, 2, 5), np.zeros(5), [[1.5, 0.9]], [1.5, 0.9], [1, 2], [1.0, 0.0], 0.27)
+    >>> fig = plot_escape([[1.5, 0.9]], [1.5, 0.9], [1, 2], [1.0, 0.0], 0.27)
     >>> len(fig.axes)
     2
     """
@@ -116,11 +116,14 @@ def plot_escape(theta_grid, loss, sample_paths, full_batch_path, batch_sizes, fr
     left.legend(loc="upper right", framealpha=0.9, frameon=True)
     left.set_ylim(-1.9, 2.6)
     B = np.asarray(batch_sizes)
-    right.bar(np.arange(len(B)), np.asarray(fractions) * 100, color=style.PALETTE["blue"], edgecolor="black")
+    percent = np.asarray(fractions, float) * 100
+    right.bar(np.arange(len(B)), percent, color=style.PALETTE["blue"], edgecolor="black")
+    for k, p in enumerate(percent):   # the value on top, so a zero bar is visible too
+        right.text(k, p + 2, f"{p:.0f}%", ha="center", va="bottom", fontsize=9)
     right.set_xticks(np.arange(len(B)), [str(int(b)) if k < len(B) - 1 else f"{int(b)}\n(full)" for k, b in enumerate(B)])
     right.set_xlabel("batch size $B$")
     right.set_ylabel("runs ending in the deep well (%)")
-    right.set_ylim(0, 105)
+    right.set_ylim(0, 115)
     return fig
 
 
