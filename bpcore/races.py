@@ -36,9 +36,9 @@ __all__ = [
     "step_sizes",
 ]
 
-#: The shared learning-rate grid of the tuning protocol: 10^-3 … 10^0.5 in
-#: steps of a third of a decade (11 values).
-LR_GRID = tuple(float(v) for v in np.round(10.0 ** np.arange(-3.0, 0.5 + 1e-9, 1.0 / 3.0), 6))
+#: The shared learning-rate grid of the tuning protocol: eleven rates a third
+#: of a decade apart, from 10^-3 to 10^(1/3) ≈ 2.154 (four significant digits).
+LR_GRID = tuple(float(f"{10.0 ** (k / 3):.4g}") for k in range(-9, 2))
 
 
 def _check_surface(surface):
@@ -207,7 +207,7 @@ def measured_rate(path, minimum, skip=None):
     factor by which the distance :math:`d_t = \lVert x_t - x^*\rVert` to
     ``minimum`` shrinks per step over the second half of the path (or after
     ``skip`` steps), :math:`(d_T / d_s)^{1/(T - s)}`.  Steps after the
-    distance has reached rounding level (:math:`d_t < 10^{-200} d_0`) are
+    distance has come near the underflow of its square (:math:`d_t < 10^{-140} d_0`) are
     left out, so a path that converges to the last bit still gives its rate.
 
     >>> measured_rate(np.array([[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]]), [0.0, 0.0])
@@ -219,7 +219,7 @@ def measured_rate(path, minimum, skip=None):
     d = np.linalg.norm(path - np.asarray(minimum, dtype=np.float64), axis=1)
     if not (np.isfinite(d[0]) and d[0] > 0):
         raise ValueError("the path must start away from the minimum at a finite point")
-    usable = np.flatnonzero(~(np.isfinite(d) & (d >= 1e-200 * d[0])))
+    usable = np.flatnonzero(~(np.isfinite(d) & (d >= 1e-140 * d[0])))
     T = (usable[0] if usable.size else len(d)) - 1
     s = T // 2 if skip is None else int(skip)
     if not 0 <= s < T:

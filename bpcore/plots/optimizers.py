@@ -137,10 +137,10 @@ def plot_momentum_rates(kappas, momentum_theory, momentum_measured, gd_theory, g
     k = np.asarray(kappas, float)
     one_minus = lambda r: 1.0 - np.asarray(r, float)  # noqa: E731
     ax.plot(k, one_minus(momentum_theory), "-", color=style.PALETTE["blue"],
-            label=r"momentum, theory $1-\frac{\sqrt{\kappa}-1}{\sqrt{\kappa}+1}$")
+            label=r"momentum, theory: rate $(\sqrt{\kappa}-1)/(\sqrt{\kappa}+1)$")
     ax.plot(k, one_minus(momentum_measured), "s", color=style.PALETTE["blue"], markerfacecolor="none", markersize=9,
             markeredgewidth=1.6, label=r"momentum ($\beta^*, \eta^*$), measured")
-    ax.plot(k, one_minus(gd_theory), "--", color=style.PALETTE["black"], label=r"GD, theory $1-\frac{\kappa-1}{\kappa+1}$")
+    ax.plot(k, one_minus(gd_theory), "--", color=style.PALETTE["black"], label=r"GD, theory: rate $(\kappa-1)/(\kappa+1)$")
     ax.plot(k, one_minus(gd_measured), "o", color=style.PALETTE["black"], markerfacecolor="none", markersize=7,
             markeredgewidth=1.6, label=r"GD ($\eta = 2/(L+\mu)$), measured")
     ax.set_xscale("log")
