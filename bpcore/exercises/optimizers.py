@@ -78,11 +78,9 @@ def _adam_reference(p, g, m, v, t, lr, beta1, beta2, eps):
 
 
 _ADAM_MISTAKES = [
-    Mistake(lambda *a: _adam(*a, correct=False), "Without bias correction the early steps are far too small: divide m by 1 − β1^t and v by 1 − β2^t."),
+    Mistake(lambda *a: _adam(*a, correct=False), "Without bias correction the early steps have the wrong size (m and v both start biased towards 0): divide m by 1 − β1^t and v by 1 − β2^t."),
     Mistake(lambda *a: _adam(*a, eps_inside=True), "ε goes outside the square root: √v̂ + ε (as in Kingma & Ba and PyTorch)."),
     Mistake(lambda *a: _adam(*a, t_shift=1), "t is the number of the current step, counting from 1: use β^t with this step's t, not t + 1."),
-    Mistake(lambda p, g, m, v, t, lr, b1, b2, eps: _adam(p, g, m, v, t, lr, b1, b2, eps, t_shift=-1) if t > 1 else (np.nan, m, v),
-            "The correction uses this step's t (m_t and v_t already include the current gradient), not t − 1."),
 ]
 
 
