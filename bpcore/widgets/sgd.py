@@ -10,6 +10,7 @@ from .. import data, optim, plots, sgd
 from ._explorable import TWO_PANELS, _explorable, _slider_style
 
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 256)
+SCRUB_BATCH_SIZES = (1, 2, 8, 32, 64, 256)   # the static book's frames
 _W_WINDOW = np.linspace(-1.0, 4.0, 81)
 _B_WINDOW = np.linspace(-2.5, 2.5, 81)
 
@@ -57,10 +58,10 @@ def minibatch_explorer(batch_size=8, lr=0.1, epochs=3):
     figure = functools.partial(minibatch_paths_figure, epochs=epochs)
     alts = [f"Mini-batch SGD with batch size {b} and learning rate {lr:g} over {epochs} epochs: its path over the "
             "loss contours and its excess loss against gradient evaluations, next to full-batch gradient descent."
-            for b in BATCH_SIZES]
+            for b in SCRUB_BATCH_SIZES]
     return _explorable(
         figure, controls, [list(controls.values())],
-        scrub_name="batch_size", scrub_values=BATCH_SIZES, scrub_labels=[f"B = {b}" for b in BATCH_SIZES],
+        scrub_name="batch_size", scrub_values=SCRUB_BATCH_SIZES, scrub_labels=[f"B = {b}" for b in SCRUB_BATCH_SIZES],
         caption=f"Mini-batch SGD (solid) and full-batch GD (dashed) on a linear regression with 256 samples, "
                 f"learning rate {lr:g}, {epochs} epochs each: paths over the contours of the excess loss (left), "
                 "excess loss against per-sample gradient evaluations (right).",
