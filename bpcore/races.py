@@ -173,7 +173,8 @@ def race_table(makers, surfaces, steps, tol=1e-6, grid=LR_GRID):
 
 def momentum_optimal(condition, mu=1.0):
     r"""Heavy-ball momentum's best constants on a quadratic whose Hessian has
-    eigenvalues in :math:`[\mu, L]`, :math:`\kappa = L/\mu` (Polyak 1964;
+    eigenvalues in :math:`[\mu, L]` (``mu`` is :math:`\lambda_{\min}`, ``L``
+    :math:`= \kappa\mu` is :math:`\lambda_{\max}`), :math:`\kappa = L/\mu` (Polyak 1964;
     Goh 2017), in PyTorch's form :math:`b_t = \beta b_{t-1} + g_t`,
     :math:`\theta_t = \theta_{t-1} - \eta b_t`:
 

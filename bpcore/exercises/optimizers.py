@@ -59,7 +59,7 @@ def check_momentum_beta(answer, condition=100.0, name="beta_star"):
         Mistake(0.9, "0.9 is the common default, not the optimum for this κ."),
     ]
     return check_value(answer, rate**2, name=name, mistakes=mistakes,
-                       hint="Use β* = ((√κ − 1)/(√κ + 1))² with κ = L/μ.")
+                       hint="Use β* = ((√κ − 1)/(√κ + 1))² with κ = λ_max/λ_min.")
 
 
 def _adam(p, g, m, v, t, lr, beta1, beta2, eps, *, correct=True, eps_inside=False, t_shift=0):

@@ -142,7 +142,7 @@ def plot_momentum_rates(kappas, momentum_theory, momentum_measured, gd_theory, g
             markeredgewidth=1.6, label=r"momentum ($\beta^*, \eta^*$), measured")
     ax.plot(k, one_minus(gd_theory), "--", color=style.PALETTE["black"], label=r"GD, theory: rate $(\kappa-1)/(\kappa+1)$")
     ax.plot(k, one_minus(gd_measured), "o", color=style.PALETTE["black"], markerfacecolor="none", markersize=7,
-            markeredgewidth=1.6, label=r"GD ($\eta = 2/(L+\mu)$), measured")
+            markeredgewidth=1.6, label=r"GD ($\eta = 2/(\lambda_{\min}+\lambda_{\max})$), measured")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"condition number $\kappa$")
