@@ -16,8 +16,8 @@ like::
         p.data = value
 
 With equal hyperparameters every update rule below equals PyTorch's
-``torch.optim`` to rounding (the tests compare 50-step trajectories to
-1e-12 in float64).  Where other libraries use a different convention, the
+``torch.optim`` to rounding (the tests compare 50-step trajectories, and
+500-step ones for AdamW, to 1e-12 in float64).  Where other libraries use a different convention, the
 docstring says how it differs.
 
 >>> from bpcore.optim import SGD
