@@ -52,13 +52,16 @@ def test_every_figure_renders_unmanaged_and_is_freed(name):
     assert ref() is None
 
 
-def test_race_paths_are_cut_where_they_leave_the_window():
-    fig = plots.plot_race(bp.surfaces.Quadratic(), {"GD": [[1.0, 1.0], [2.0, 2.0], [50.0, 50.0], [1e300, 1e300]]})
+def test_race_paths_are_cut_where_they_leave_the_window_for_good():
+    fig = plots.plot_race(bp.surfaces.Quadratic(), {"GD": [[1.0, 1.0], [2.0, 2.0], [50.0, 50.0], [1e300, 1e300]],
+                                                     "Adam": [[1.0, 1.0], [1.0, 9.0], [0.5, 0.5]]})
     ax = fig.axes[0]
-    (line,) = [a for a in ax.get_lines() if a.get_gid() == "path:0"]
-    (cross,) = [a for a in ax.get_lines() if a.get_gid() == "exit:0"]
-    assert line.get_xydata().tolist() == [[1.0, 1.0], [2.0, 2.0]]
-    assert cross.get_xydata().tolist() == [[2.0, 2.0]]
+    line, cross = ([a for a in ax.get_lines() if a.get_gid() == f"{kind}:0"][0] for kind in ("path", "exit"))
+    assert line.get_xydata().tolist() == [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]   # the window is [-3, 3]²
+    assert cross.get_xydata().tolist() == [[3.0, 3.0]]
+    line, cross = ([a for a in ax.get_lines() if a.get_gid() == f"{kind}:1"][0] for kind in ("path", "exit"))
+    assert line.get_xydata().tolist() == [[1.0, 1.0], [1.0, 3.0], [0.5, 0.5]]   # an overshoot is clipped
+    assert len(cross.get_xydata()) == 0
 
 
 def test_step_sizes_are_drawn_relative_to_the_learning_rate():

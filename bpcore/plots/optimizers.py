@@ -25,17 +25,26 @@ def _look(name):
 
 
 def _inside_prefix(path, x_lim, y_lim):
-    """The path up to (and including) its first point outside the window or
-    not finite, and whether it left: a diverging run is cut where it leaves
-    instead of being smeared along the border."""
+    """The path as drawn in the window, and whether it ends outside it.
+
+    A path that leaves the window and comes back is clipped to the border
+    (an overshoot). A path that ends outside it (it diverged, or stopped
+    there) is cut after its last visit: its final segment ends on the border
+    where it left for good, which the caller marks with a cross.
+    """
     path = np.asarray(path, dtype=float).reshape(-1, 2)
     with np.errstate(invalid="ignore"):
         inside = (np.all(np.isfinite(path), axis=1) & (path[:, 0] >= x_lim[0]) & (path[:, 0] <= x_lim[1])
                   & (path[:, 1] >= y_lim[0]) & (path[:, 1] <= y_lim[1]))
-    if inside.all():
-        return path, False
-    end = int(np.argmin(inside))
-    return path[:max(end, 1)], True
+    left = not inside[-1]
+    if left:
+        visits = np.flatnonzero(inside)
+        end = visits[-1] + 2 if visits.size else 1
+        path = path[:end]
+        if not np.all(np.isfinite(path[-1])):   # no direction to draw: stop at the last finite point
+            path = path[:-1] if len(path) > 1 else path
+    clipped = np.column_stack([np.clip(path[:, 0], *x_lim), np.clip(path[:, 1], *y_lim)])
+    return clipped, left
 
 
 def _surface_background(ax, surface, levels=18, n=101):
@@ -59,8 +68,9 @@ def plot_race(surface, paths, *, ax=None, title=None, legend=True, figsize=(6.0,
     r"""Optimizer paths over the contours of a :mod:`bpcore.surfaces` surface
     (light grey, log-spaced levels). Stars mark the minima (filled yellow:
     the global one, white: a local one), a black ``x`` each saddle, a white
-    square the start; a path that leaves the window (diverges) ends there in
-    a cross of its colour. ``paths`` maps an optimizer name to its path, shape ``(steps, 2)``.
+    square the start. An overshoot out of the window is drawn along its
+    border; a path that ends outside (it diverged) stops with a cross of its
+    colour where it left the window for good. ``paths`` maps an optimizer name to its path, shape ``(steps, 2)``.
 
     >>> from bpcore.surfaces import Quadratic
     >>> fig = plot_race(Quadratic(), {"GD": [[1.0, 1.0], [0.5, 0.5]]})

@@ -146,7 +146,7 @@ def plot_minibatch_paths(W, B, L, path, full_path, evals, excess, full_evals, fu
     left.plot(px, py, "-", color=style.PALETTE["vermillion"], linewidth=0.9, label="mini-batch", gid="path:0")
     left.set_xlim(*x_lim)
     left.set_ylim(*y_lim)
-    left.legend(loc="upper left", frameon=True, framealpha=0.85)
+    left.legend(loc="lower left", frameon=True, framealpha=0.85)
     right.plot(np.maximum(full_evals, 1), full_excess, "--s", color=style.PALETTE["black"], markersize=3.5, label="full batch", gid="curve:1")
     right.plot(np.maximum(evals, 1), excess, "-", color=style.PALETTE["vermillion"], linewidth=1.0, label="mini-batch", gid="curve:0")
     right.set_xscale("log")

@@ -111,8 +111,9 @@ def optimizer_race_explorer(surface="ill-conditioned bowl", lr=0.03, beta=0.9, s
         figure, controls, [[controls["surface"], controls["lr"]], [controls["beta"], controls["steps"]]],
         scrub_name="lr", scrub_values=RACE_LRS, scrub_labels=[f"η = {v:g}" for v in RACE_LRS],
         caption=f"Six optimizers, one shared learning rate, {steps} steps on the {surface} (momentum β = {beta:g}; "
-                "Adagrad, RMSprop and Adam at their default β's and ε): paths from the white square (left) "
-                "and the gap to the global minimum's value per step (right).",
+                "Adagrad, RMSprop and Adam at their default β's and ε): paths from the white square (left; a cross "
+                "marks where a diverging path leaves the window) and the gap to the global minimum's value per "
+                "step (right).",
         param_label="learning rate η", alts=alts,
         text="Optimizer race: run the notebook in Jupyter to move the sliders.",
         fast=({"lr", "beta"}, _move_race),

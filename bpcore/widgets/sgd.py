@@ -40,7 +40,7 @@ def minibatch_paths_figure(batch_size=8, lr=0.1, epochs=3, start=(-0.5, 2.0), n=
     steps = len(mini["path"]) - 1
     fig = plots.plot_minibatch_paths(
         W, B, L - L_star, mini["path"], full["path"], mini["evals"], mini["loss"] - L_star,
-        full["evals"], full["loss"] - L_star, figsize=(7.4, 3.1), margins=TWO_PANELS)
+        full["evals"], full["loss"] - L_star, figsize=(7.4, 3.1), margins=dict(TWO_PANELS, right=0.96))
     fig.axes[0].set_title(f"B = {batch_size}, η = {lr:g}: {steps} steps in {int(epochs)} epochs")
     fig.axes[1].set_title(f"final excess loss {mini['loss'][-1] - L_star:.2e}")
     fig.axes[1].set_ylim(1e-5, 2e1)
