@@ -97,18 +97,24 @@ def test_bundle_offers_live_view_scrubber_png_and_text(explorers, name):
     assert len(bundle["text/html"]) < 400_000
 
 
-def test_race_fast_redraw_matches_the_static_figure(explorers):
+@pytest.mark.parametrize("name, control, value, figure", [
+    ("race", "lr", 0.3, lambda: widgets.optimizer_race_figure(lr=0.3)),
+    ("minibatch", "batch_size", 64, lambda: widgets.minibatch_paths_figure(batch_size=64)),
+    ("minibatch", "lr", 10**-0.7, lambda: widgets.minibatch_paths_figure(lr=10**-0.7)),
+])
+def test_fast_redraw_matches_the_static_figure(explorers, name, control, value, figure):
     from PIL import Image
 
-    explorer = explorers["race"]
-    slider = explorer.controls["lr"]
+    explorer = explorers[name]
+    slider = explorer.controls[control]
     original = slider.value
-    slider.value = 0.3
+    slider.value = value
     try:
         live = np.asarray(Image.open(io.BytesIO(bytes(explorer.widget.children[-1].value))).convert("RGB"), dtype=int)
     finally:
         slider.value = original
-    full = np.asarray(Image.open(io.BytesIO(plots.figure_to_png(widgets.optimizer_race_figure(lr=0.3)))).convert("RGB"), dtype=int)
+    with plots.style_context():
+        full = np.asarray(Image.open(io.BytesIO(plots.figure_to_png(figure()))).convert("RGB"), dtype=int)
     assert live.shape == full.shape
     assert np.mean(np.abs(live - full) > 40) < 0.003
 

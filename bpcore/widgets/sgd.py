@@ -33,18 +33,45 @@ def minibatch_paths_figure(batch_size=8, lr=0.1, epochs=3, start=(-0.5, 2.0), n=
     >>> len(fig.axes)
     2
     """
-    batch_size = int(batch_size)
-    x, y, W, B, L, L_star = _problem(int(n), float(noise), int(seed))
-    mini = sgd.run_sgd(optim.SGD(lr), x, y, start, batch_size, int(epochs), seed=seed)
-    full = sgd.run_sgd(optim.SGD(lr), x, y, start, len(x), int(epochs), seed=seed)
-    steps = len(mini["path"]) - 1
+    W, B, L, L_star, mini, full = _runs(batch_size, lr, epochs, start, n, noise, seed)
     fig = plots.plot_minibatch_paths(
         W, B, L - L_star, mini["path"], full["path"], mini["evals"], mini["loss"] - L_star,
         full["evals"], full["loss"] - L_star, figsize=(7.4, 3.1), margins=dict(TWO_PANELS, right=0.96))
-    fig.axes[0].set_title(f"B = {batch_size}, η = {lr:g}: {steps} steps in {int(epochs)} epochs")
-    fig.axes[1].set_title(f"final excess loss {mini['loss'][-1] - L_star:.2e}")
+    left_title, right_title = _titles(batch_size, lr, epochs, mini, L_star)
+    fig.axes[0].set_title(left_title)
+    fig.axes[1].set_title(right_title)
     fig.axes[1].set_ylim(1e-5, 2e1)
     return fig
+
+
+def _runs(batch_size, lr, epochs, start, n, noise, seed):
+    x, y, W, B, L, L_star = _problem(int(n), float(noise), int(seed))
+    mini = sgd.run_sgd(optim.SGD(lr), x, y, start, int(batch_size), int(epochs), seed=seed)
+    full = sgd.run_sgd(optim.SGD(lr), x, y, start, len(x), int(epochs), seed=seed)
+    return W, B, L, L_star, mini, full
+
+
+def _titles(batch_size, lr, epochs, mini, L_star):
+    steps = len(mini["path"]) - 1
+    return (f"B = {int(batch_size)}, η = {lr:g}: {steps} steps in {int(epochs)} epochs",
+            f"final excess loss {mini['loss'][-1] - L_star:.2e}")
+
+
+def _move_minibatch(fig, batch_size, lr, epochs, start=(-0.5, 2.0), n=256, noise=0.5, seed=0):
+    left, right = fig.axes
+    _, _, _, L_star, mini, full = _runs(batch_size, lr, epochs, start, n, noise, seed)
+    changed = []
+    for index, run in enumerate((mini, full)):
+        line, = [a for a in left.get_lines() if a.get_gid() == f"path:{index}"]
+        px, py = plots.landscapes._clipped_path(run["path"], left.get_xlim(), left.get_ylim())
+        line.set_data(px, py)
+        curve, = [a for a in right.get_lines() if a.get_gid() == f"curve:{index}"]
+        curve.set_data(np.maximum(run["evals"], 1), run["loss"] - L_star)
+        changed += [line, curve]
+    left_title, right_title = _titles(batch_size, lr, epochs, mini, L_star)
+    left.title.set_text(left_title)
+    right.title.set_text(right_title)
+    return [*changed, left.title, right.title]
 
 
 def minibatch_explorer(batch_size=8, lr=0.1, epochs=3):
@@ -67,4 +94,5 @@ def minibatch_explorer(batch_size=8, lr=0.1, epochs=3):
                 "excess loss against per-sample gradient evaluations (right).",
         param_label="batch size B", alts=alts,
         text="Mini-batch explorer: run the notebook in Jupyter to move the sliders.",
+        fast=({"batch_size", "lr"}, functools.partial(_move_minibatch, epochs=epochs)),
     )
