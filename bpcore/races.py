@@ -31,6 +31,7 @@ __all__ = [
     "descend_until",
     "tune_lr",
     "race_table",
+    "markdown_table",
     "momentum_optimal",
     "measured_rate",
     "step_sizes",
@@ -169,6 +170,36 @@ def race_table(makers, surfaces, steps, tol=1e-6, grid=LR_GRID):
         s_name: {o_name: tune_lr(make, surface, x0, steps, tol, grid) for o_name, make in makers.items()}
         for s_name, (surface, x0) in surfaces.items()
     }
+
+
+def markdown_table(table, steps):
+    r"""A :func:`race_table` as a Markdown table: one row per optimizer, one
+    column per surface, each cell "steps to the tolerance, η = tuned rate";
+    "> steps" if the tolerance was not reached, "(local)" if the run ended
+    nearest to a minimum other than the global one.
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> from bpcore.optim import SGD
+    >>> t = race_table({"GD": SGD}, {"bowl": (Quadratic(condition=1.0), [1.0, 1.0])}, 50, grid=(1.0,))
+    >>> print(markdown_table(t, 50))
+    | optimizer | bowl |
+    |---|---|
+    | GD | 1, η = 1 |
+    """
+    steps = _positive_int("steps", steps)
+    surfaces = list(table)
+    if not surfaces:
+        raise ValueError("table must hold at least one surface")
+    optimizers = list(table[surfaces[0]])
+
+    def cell(lr, run):
+        reached = f"> {steps}" if run["steps_to_tol"] is None else str(run["steps_to_tol"])
+        where = " (local)" if run["minimum"] not in (None, 0) else ""
+        return f"{reached}{where}, η = {lr:.3g}"
+
+    rows = ["| optimizer | " + " | ".join(surfaces) + " |", "|---" * (len(surfaces) + 1) + "|"]
+    rows += [f"| {o} | " + " | ".join(cell(*table[s][o]) for s in surfaces) + " |" for o in optimizers]
+    return "\n".join(rows)
 
 
 def momentum_optimal(condition, mu=1.0):

@@ -49,6 +49,15 @@ def test_tune_lr_picks_the_fastest_rate_and_the_cap_changes_nothing():
     assert run["steps_to_tol"] == reached[lr]
 
 
+def test_markdown_table_marks_failures_and_local_minima():
+    well = bp.surfaces.DoubleWell(tilt=0.5)
+    table = races.race_table({"GD": SGD}, {"well": (well, [1.5, 0.5]), "slow": (bp.surfaces.Rosenbrock(), [-1.2, 1.0])},
+                             20, grid=(0.05,))
+    text = races.markdown_table(table, 20)
+    assert text.splitlines()[0] == "| optimizer | well | slow |"
+    assert text.splitlines()[2] == "| GD | > 20 (local), η = 0.05 | > 20, η = 0.05 |"
+
+
 def test_race_table_structure():
     table = races.race_table({"GD": SGD, "Adam": Adam},
                              {"bowl": (bp.surfaces.Quadratic(condition=5.0), [1.0, 1.0])}, 300, grid=(0.01, 0.1))
