@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from bpcore import optim
-from bpcore.optim import SGD, Adagrad, Adam, Momentum, RMSprop
+from bpcore.optim import SGD, Adagrad, Adam, AdamW, Momentum, RMSprop
 
 
 # ---------------------------------------------------------------------------
@@ -450,8 +450,6 @@ def test_random_hyperparameters_match_torch(name, lr, beta, beta2, eps, seed):
 # ---------------------------------------------------------------------------
 # AdamW: decoupled weight decay (chapter 7)
 # ---------------------------------------------------------------------------
-
-from bpcore.optim import AdamW  # noqa: E402
 
 
 def _run_pair(ours_opt, torch_opt_factory, params, steps, grad_fn):
