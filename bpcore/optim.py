@@ -476,8 +476,8 @@ class AdamW(Adam):
     as here, so the two agree.  The paper's own Algorithm 2 multiplies the
     decay by a schedule multiplier :math:`\eta_t` but not by the base
     learning rate (:math:`\theta \leftarrow \theta - \eta_t(\alpha\,\hat m /
-    (\sqrt{\hat v}+\epsilon) + \lambda\theta)`); its :math:`\lambda` is
-    therefore :math:`\eta` times PyTorch's.  Keras' ``AdamW`` multiplies by
+    (\sqrt{\hat v}+\epsilon) + \lambda\theta)`, :math:`\alpha` the learning
+    rate); its :math:`\lambda` is therefore :math:`\alpha` times PyTorch's.  Keras' ``AdamW`` multiplies by
     the learning rate like PyTorch (default ``weight_decay=0.004``).
 
     >>> round(AdamW(lr=0.1, weight_decay=0.5).step(1.0, 5.0), 6)   # 1 * (1 - 0.05) - 0.1
