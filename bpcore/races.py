@@ -245,10 +245,19 @@ def measured_rate(path, minimum, skip=None):
     >>> measured_rate(np.array([[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]]), [0.0, 0.0])
     0.5
     """
-    path = np.asarray(path, dtype=np.float64)
+    try:
+        path = np.asarray(path, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("path must be an array of shape (steps + 1, d) of real numbers") from None
     if path.ndim != 2 or path.shape[0] < 3:
         raise ValueError(f"path must have shape (steps + 1, d) with at least 3 rows, got {path.shape}")
-    d = np.linalg.norm(path - np.asarray(minimum, dtype=np.float64), axis=1)
+    try:
+        minimum = np.asarray(minimum, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"minimum must be a point of {path.shape[1]} real numbers, got {minimum!r}") from None
+    if minimum.shape != (path.shape[1],):
+        raise ValueError(f"minimum must be a point of {path.shape[1]} real numbers, got shape {minimum.shape}")
+    d = np.linalg.norm(path - minimum, axis=1)
     if not (np.isfinite(d[0]) and d[0] > 0):
         raise ValueError("the path must start away from the minimum at a finite point")
     usable = np.flatnonzero(~(np.isfinite(d) & (d >= 1e-140 * d[0])))
@@ -269,7 +278,12 @@ def step_sizes(optimizer, grads, x0=0.0):
     [1.0, 0.7071, 0.5774, 0.5]
     """
     _check_optimizer(optimizer)
-    g = np.asarray(grads, dtype=np.float64)
+    if isinstance(x0, bool) or not isinstance(x0, numbers.Real):
+        raise ValueError(f"x0 must be a real number, got {x0!r}")
+    try:
+        g = np.asarray(grads, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"grads must be a non-empty 1-D sequence of numbers, got {grads!r}") from None
     if g.ndim != 1 or g.size == 0:
         raise ValueError(f"grads must be a non-empty 1-D sequence of numbers, got shape {g.shape}")
     opt = copy.deepcopy(optimizer)

@@ -329,6 +329,14 @@ def make_tilts(n=64, mean=1.0, std=3.0, seed=0):
     return float(mean) + std * z
 
 
+def _tilts_and_theta(theta, tilts):
+    if not _is_real_array(tilts) or np.ndim(tilts) not in (1, 2) or np.size(tilts) == 0:
+        raise ValueError(f"tilts must be a non-empty 1-D array of real numbers (or 2-D, one batch per row), got {tilts!r}")
+    if not _is_real_array(theta):
+        raise TypeError(f"theta must be a real number or an array of them, got {type(theta).__name__}")
+    return np.asarray(theta, dtype=np.float64), np.asarray(tilts, dtype=np.float64)
+
+
 def tilted_wells_loss(theta, tilts):
     r"""Mean over samples of :math:`\ell_i(\theta) = (\theta^2-1)^2 + t_i\theta`:
     :math:`L(\theta) = (\theta^2 - 1)^2 + \bar t\,\theta`.
@@ -338,8 +346,7 @@ def tilted_wells_loss(theta, tilts):
     >>> tilted_wells_loss(1.0, [1.0, -1.0])
     0.0
     """
-    t = np.asarray(tilts, dtype=np.float64)
-    th = np.asarray(theta, dtype=np.float64)
+    th, t = _tilts_and_theta(theta, tilts)
     out = (th * th - 1.0) ** 2 + t.mean() * th
     return float(out) if out.ndim == 0 else out
 
@@ -352,8 +359,7 @@ def tilted_wells_grad(theta, tilts):
     >>> tilted_wells_grad(1.0, [2.0, 0.0])
     1.0
     """
-    t = np.asarray(tilts, dtype=np.float64)
-    th = np.asarray(theta, dtype=np.float64)
+    th, t = _tilts_and_theta(theta, tilts)
     out = 4.0 * th * (th * th - 1.0) + t.mean(axis=-1)
     return float(out) if out.ndim == 0 else out
 

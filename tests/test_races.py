@@ -105,6 +105,11 @@ def test_step_sizes_follow_the_closed_forms():
     (lambda: races.momentum_optimal(0.5), "condition"),
     (lambda: races.measured_rate(np.zeros((2, 2)), [0.0, 0.0]), "path"),
     (lambda: races.step_sizes(SGD(0.1), []), "grads"),
+    (lambda: races.step_sizes(SGD(0.1), ["a"]), "grads"),
+    (lambda: races.step_sizes(SGD(0.1), [1.0], x0="0"), "x0"),
+    (lambda: races.measured_rate(np.ones((5, 2)), [0.0]), "minimum"),
+    (lambda: races.measured_rate(np.ones((5, 2)), "ab"), "minimum"),
+    (lambda: races.markdown_table({}, 10), "table"),
 ])
 def test_invalid_arguments_raise_naming_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):

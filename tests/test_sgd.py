@@ -167,6 +167,9 @@ def test_noise_lets_small_batches_escape_where_full_batch_stays():
     (lambda: sgd.tilted_wells_critical_points(2.0), "mean_tilt"),
     (lambda: sgd.escape_runs([1.0, 1.0, 1.0], 1.0, 0.1, 2, 5, [0]), "divide"),
     (lambda: sgd.escape_runs([1.0, 1.0], 1.0, 0.1, 1, 5, []), "seeds"),
+    (lambda: sgd.tilted_wells_loss(1.0, []), "tilts"),
+    (lambda: sgd.tilted_wells_grad("a", [1.0]), "theta"),
+    (lambda: sgd.tilted_wells_grad(1.0, "abc"), "tilts"),
 ])
 def test_invalid_arguments_raise_naming_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
