@@ -47,7 +47,7 @@ def _inside_prefix(path, x_lim, y_lim):
     return clipped, left
 
 
-def _surface_background(ax, surface, levels=18, n=101):
+def _surface_background(ax, surface, levels=14, n=101):
     X, Y, Z = surface.grid(n)
     low = min(float(surface.value(m)) for m in surface.minima) if len(surface.minima) else float(np.min(Z))
     shifted = Z - low + 1e-3
@@ -64,9 +64,9 @@ def _surface_background(ax, surface, levels=18, n=101):
     ax.grid(False)
 
 
-def plot_race(surface, paths, *, ax=None, title=None, legend=True, figsize=(6.0, 4.0)):
+def plot_race(surface, paths, *, ax=None, title=None, legend=True, levels=14, figsize=(6.0, 4.0)):
     r"""Optimizer paths over the contours of a :mod:`bpcore.surfaces` surface
-    (light grey, log-spaced levels). Stars mark the minima (filled yellow:
+    (light grey, ``levels`` log-spaced levels). Stars mark the minima (filled yellow:
     the global one, white: a local one), a black ``x`` each saddle, a white
     square the start. An overshoot out of the window is drawn along its
     border; a path that ends outside (it diverged) stops with a cross of its
@@ -78,7 +78,7 @@ def plot_race(surface, paths, *, ax=None, title=None, legend=True, figsize=(6.0,
     'GD'
     """
     fig, ax = _figure_and_axes(ax, figsize)
-    _surface_background(ax, surface)
+    _surface_background(ax, surface, levels=levels)
     x_lim, y_lim = ax.get_xlim(), ax.get_ylim()
     for index, (name, path) in enumerate(paths.items()):
         look = _look(name)
@@ -117,7 +117,7 @@ def set_race_path(ax, path, index):
     return [line, cross]
 
 
-def plot_races(panels, *, figsize=(7.4, 6.4)):
+def plot_races(panels, *, levels=10, figsize=(7.4, 6.0)):
     r"""A 2 × 2 grid of :func:`plot_race` panels sharing one legend below.
     ``panels`` is a list of ``(title, surface, paths)``.
 
@@ -128,7 +128,7 @@ def plot_races(panels, *, figsize=(7.4, 6.4)):
     """
     fig, axes = new_figure(2, 2, figsize=figsize)
     for ax, (title, surface, paths) in zip(np.ravel(axes), panels):
-        plot_race(surface, paths, ax=ax, title=title, legend=False)
+        plot_race(surface, paths, ax=ax, title=title, legend=False, levels=levels)
     handles, labels = np.ravel(axes)[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6), frameon=False)
     return fig

@@ -14,7 +14,7 @@ RACE_SURFACES = {
     "Rosenbrock": (lambda: surfaces.Rosenbrock(), (-1.2, 1.0)),
     "double well": (lambda: surfaces.DoubleWell(), (1.8, 1.2)),
 }
-RACE_LRS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+RACE_LRS = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 
 def race_optimizers(lr, beta=0.9):
