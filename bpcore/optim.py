@@ -16,8 +16,8 @@ like::
         p.data = value
 
 With equal hyperparameters every update rule below equals PyTorch's
-``torch.optim`` to rounding (the tests compare 50-step trajectories to
-1e-12 in float64).  Where other libraries use a different convention, the
+``torch.optim`` to rounding (the tests compare 50-step trajectories, and
+500-step ones for AdamW, to 1e-12 in float64).  Where other libraries use a different convention, the
 docstring says how it differs.
 
 >>> from bpcore.optim import SGD
@@ -32,7 +32,7 @@ import numpy as np
 
 from ._checks import to_float
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
 
 # --------------------------------------------------------------------------
@@ -462,3 +462,58 @@ class Adam(Optimizer):
         denominator += self.eps
         step_size = self.lr / (1.0 - self.beta1**t)
         return p - step_size * (m / denominator)
+
+
+class AdamW(Adam):
+    r"""AdamW (Loshchilov & Hutter 2019): Adam with *decoupled* weight decay.
+
+    Each step first shrinks the parameters towards zero, then takes the
+    ordinary :class:`Adam` step with the gradient of the loss alone:
+
+    .. math::
+
+        \tilde\theta_{t-1} = \theta_{t-1} - \eta\,\lambda\,\theta_{t-1}
+        = (1-\eta\lambda)\,\theta_{t-1}
+
+        \theta_t = \tilde\theta_{t-1} - \eta\,
+        \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    with :math:`\hat m_t, \hat v_t` exactly as in Adam (built from
+    :math:`g_t` only; :math:`\lambda` is ``weight_decay``).  With
+    :math:`\lambda = 0` it is Adam.  Equals ``torch.optim.AdamW(params, lr,
+    betas=(beta1, beta2), eps=eps, weight_decay=weight_decay)``, which also
+    multiplies by :math:`1-\eta\lambda` before the Adam step.
+
+    **Why "decoupled".** L2 regularisation inside Adam (``torch.optim.Adam``
+    with ``weight_decay``) adds :math:`\lambda\theta` to the *gradient*, so
+    the decay term passes through :math:`m` and is divided by
+    :math:`\sqrt{\hat v}`: coordinates with large gradients are barely
+    decayed.  AdamW applies the same relative shrink :math:`\eta\lambda` to
+    every coordinate, whatever its gradient history.
+
+    **Other conventions.** optax's ``adamw`` (default ``weight_decay=1e-4``)
+    adds :math:`\lambda\theta` to the Adam direction and multiplies the sum
+    by the learning rate: the decay uses the parameters *before* the step,
+    as here, so the two agree.  The paper's own Algorithm 2 multiplies the
+    decay by a schedule multiplier :math:`\eta_t` but not by the base
+    learning rate (:math:`\theta \leftarrow \theta - \eta_t(\alpha\,\hat m /
+    (\sqrt{\hat v}+\epsilon) + \lambda\theta)`, :math:`\alpha` the learning
+    rate); its :math:`\lambda` is therefore :math:`\alpha` times PyTorch's.  Keras' ``AdamW`` multiplies by
+    the learning rate like PyTorch (default ``weight_decay=0.004``).
+
+    >>> round(AdamW(lr=0.1, weight_decay=0.5).step(1.0, 5.0), 6)   # 1 * (1 - 0.05) - 0.1
+    0.85
+    """
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        self.weight_decay = _nonnegative("weight_decay", weight_decay)
+        super().__init__(lr, beta1=beta1, beta2=beta2, eps=eps)
+
+    def hyperparameters(self):
+        return {**super().hyperparameters(), "weight_decay": self.weight_decay}
+
+    def _update(self, p, g, state, t):
+        # Shrink first (multiplying, as torch does, keeps the rounding equal),
+        # then the unchanged Adam step on the loss gradient.
+        decayed = p * (1.0 - self.lr * self.weight_decay)
+        return super()._update(decayed, g, state, t)

@@ -25,7 +25,9 @@ NUMERIC_CORE = {
     "losses": "m.softmax_cross_entropy([0], [[1.0, 2.0]])",
     "neuron": "m.descend(0.1, 3); m.pass_steps(); m.loss_grid([1.0, 2.0], [0.0])",
     "nn": "m.MLP([2, 3, 1])([[0.0, 1.0]])",
-    "optim": "m.Adam().step([1.0], [0.5])",
+    "optim": "m.Adam().step([1.0], [0.5]); m.AdamW().step([1.0], [0.5])",
+    "races": "m.tune_lr(__import__('bpcore').optim.SGD, __import__('bpcore').surfaces.Quadratic(), [1.0, 1.0], 5)",
+    "sgd": "m.run_sgd(__import__('bpcore').optim.SGD(0.1), [0.0, 1.0], [1.0, 2.0], [0.0, 0.0], 1, 1); m.escape_runs([1.0, 1.0], 1.0, 0.1, 1, 3, [0])",
     "surfaces": "m.Rosenbrock().grad([0.0, 0.0])",
     "train": "m.fit",
 }

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from bpcore import optim
-from bpcore.optim import SGD, Adagrad, Adam, Momentum, RMSprop
+from bpcore.optim import SGD, Adagrad, Adam, AdamW, Momentum, RMSprop
 
 
 # ---------------------------------------------------------------------------
@@ -445,3 +445,146 @@ def test_random_hyperparameters_match_torch(name, lr, beta, beta2, eps, seed):
         theirs.grad = torch.tensor(g)
         topt.step()
         np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# AdamW: decoupled weight decay (chapter 7)
+# ---------------------------------------------------------------------------
+
+
+def _run_pair(ours_opt, torch_opt_factory, params, steps, grad_fn):
+    """Step ours and torch side by side on the same gradients; return the
+    largest absolute difference seen over the whole trajectory."""
+    torch = pytest.importorskip("torch")
+    leaves = list(params.values()) if isinstance(params, dict) else list(params)
+    theirs = [torch.tensor(np.array(p, dtype=float), dtype=torch.float64, requires_grad=True)
+              for p in leaves]
+    topt = torch_opt_factory(theirs)
+    worst = 0.0
+    for step in range(steps):
+        if isinstance(params, dict):
+            grads = {k: grad_fn(v, step) for k, v in params.items()}
+            g_leaves = list(grads.values())
+        else:
+            grads = [grad_fn(p, step) for p in params]
+            g_leaves = grads
+        params = ours_opt.step(params, grads)
+        for t, g in zip(theirs, g_leaves):
+            t.grad = torch.tensor(np.array(g, dtype=float), dtype=torch.float64)
+        topt.step()
+        new_leaves = list(params.values()) if isinstance(params, dict) else list(params)
+        for p, t in zip(new_leaves, theirs):
+            worst = max(worst, float(np.max(np.abs(np.asarray(p) - t.detach().numpy()))))
+    return worst, params
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01, 0.1, 1.0])
+@pytest.mark.parametrize("container", ["list", "dict"])
+def test_adamw_matches_torch_over_long_trajectories(weight_decay, container):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(12)
+    shapes = [(), (4,), (3, 5), (2, 2, 3)]
+    leaves = [rng.normal(size=s) for s in shapes]
+    params = ({f"p{i}": v for i, v in enumerate(leaves)} if container == "dict" else leaves)
+    hyper = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": weight_decay}
+    worst, _ = _run_pair(
+        AdamW(**hyper),
+        lambda ps: torch.optim.AdamW(ps, lr=0.01, betas=(0.9, 0.999), eps=1e-8,
+                                     weight_decay=weight_decay),
+        params, 600, _test_gradient)
+    assert worst < 1e-12
+
+
+def test_adamw_other_hyperparameters_match_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    params = [rng.normal(size=(6,)), rng.normal(size=(2, 3))]
+    worst, _ = _run_pair(
+        AdamW(lr=0.05, beta1=0.5, beta2=0.9, eps=1e-6, weight_decay=0.3),
+        lambda ps: torch.optim.AdamW(ps, lr=0.05, betas=(0.5, 0.9), eps=1e-6, weight_decay=0.3),
+        params, 500, _test_gradient)
+    assert worst < 1e-12
+
+
+def test_adamw_default_weight_decay_matches_torch_default():
+    torch = pytest.importorskip("torch")
+    assert AdamW().weight_decay == 0.01
+    assert torch.optim.AdamW([torch.zeros(1)]).defaults["weight_decay"] == 0.01
+    worst, _ = _run_pair(AdamW(lr=0.02), lambda ps: torch.optim.AdamW(ps, lr=0.02),
+                         [np.linspace(-2, 2, 7)], 500, _test_gradient)
+    assert worst < 1e-12
+
+
+def test_adamw_with_zero_decay_is_adam_exactly():
+    a, b = AdamW(lr=0.03, weight_decay=0.0), Adam(lr=0.03)
+    x = y = np.array([1.0, -2.0, 0.5])
+    for step in range(300):
+        x = a.step(x, _test_gradient(x, step))
+        y = b.step(y, _test_gradient(y, step))
+        np.testing.assert_array_equal(x, y)
+
+
+def test_adamw_first_step_by_hand():
+    opt = AdamW(lr=0.1, weight_decay=0.5, eps=0.0)
+    assert opt.step(2.0, 3.0) == pytest.approx(2.0 * (1 - 0.05) - 0.1, abs=1e-15)
+
+
+def test_adamw_differs_from_l2_inside_adam():
+    # Adam with L2 (torch.optim.Adam(weight_decay=wd)) adds wd * p to the
+    # gradient; the decay is then normalised by sqrt(v).  With a zero loss
+    # gradient, L2-Adam steps by ~lr per coordinate whatever the size of p
+    # (sign(p) after normalisation), while AdamW shrinks p by the relative
+    # factor (1 - lr * wd) each step.
+    torch = pytest.importorskip("torch")
+    lr, wd = 0.01, 0.1
+    p0 = np.array([1e-3, 1.0, 100.0])
+    t = torch.tensor(p0.copy(), requires_grad=True)
+    l2 = torch.optim.Adam([t], lr=lr, weight_decay=wd)
+    t.grad = torch.zeros(3, dtype=torch.float64)
+    l2.step()
+    l2_change = p0 - t.detach().numpy()
+    ours = AdamW(lr=lr, weight_decay=wd).step(p0, np.zeros(3))
+    adamw_change = p0 - ours
+    np.testing.assert_allclose(adamw_change, lr * wd * p0, rtol=1e-12)
+    np.testing.assert_allclose(l2_change, lr * np.ones(3), rtol=1e-4)
+    # and with a large loss gradient in one coordinate L2's decay is drowned:
+    # AdamW's trajectory differs from L2-Adam's over many steps
+    a = AdamW(lr=lr, weight_decay=wd)
+    x = p0.copy()
+    t = torch.tensor(p0.copy(), requires_grad=True)
+    l2 = torch.optim.Adam([t], lr=lr, weight_decay=wd)
+    for step in range(100):
+        g = np.array([0.0, 10.0, 0.0]) * math.cos(step)
+        x = a.step(x, g)
+        t.grad = torch.tensor(g)
+        l2.step()
+    assert np.max(np.abs(x - t.detach().numpy())) > 0.1
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"weight_decay": -0.01}, "weight_decay"), ({"weight_decay": float("nan")}, "weight_decay"),
+    ({"weight_decay": float("inf")}, "weight_decay"), ({"weight_decay": "0.01"}, "weight_decay"),
+    ({"lr": 0.0}, "lr"), ({"beta1": 1.0}, "beta1"), ({"beta2": -0.1}, "beta2"),
+    ({"eps": -1.0}, "eps"),
+])
+def test_adamw_invalid_hyperparameters(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        AdamW(**kwargs)
+
+
+def test_adamw_shares_the_base_class_and_reuses_adam():
+    assert issubclass(AdamW, Adam) and issubclass(AdamW, optim.Optimizer)
+    assert "step" not in vars(AdamW)
+    assert repr(AdamW()) == "AdamW(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.01)"
+
+
+def test_adamw_inputs_are_not_modified_and_reset_works():
+    opt = AdamW(lr=0.1)
+    p = np.array([1.0, 2.0])
+    g = np.array([0.5, -0.5])
+    opt.step(p, g)
+    np.testing.assert_array_equal(p, [1.0, 2.0])
+    np.testing.assert_array_equal(g, [0.5, -0.5])
+    first = AdamW(lr=0.1).step(p, g)
+    opt.reset()
+    np.testing.assert_array_equal(opt.step(p, g), first)

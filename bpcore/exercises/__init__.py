@@ -32,6 +32,8 @@ from .descent import check_basin, check_directional_derivative, check_gradient_d
 # chapter 8
 from .training import (check_early_stopping_epoch, check_filter_normalize, check_parameter_count,
                        check_range_test_rates, check_step_count)
+from .optimizers import check_adam_step, check_adamw_vs_l2, check_bias_correction, check_momentum_beta
+from .sgd import check_escape_fraction, check_minibatch_variance, check_robbins_monro, check_sgd_epoch
 
 __all__ = [
     "Mistake",
@@ -73,4 +75,14 @@ __all__ = [
     "check_range_test_rates",
     "check_filter_normalize",
     "check_early_stopping_epoch",
+    # chapter 6
+    "check_minibatch_variance",
+    "check_sgd_epoch",
+    "check_robbins_monro",
+    "check_escape_fraction",
+    # chapter 7
+    "check_bias_correction",
+    "check_momentum_beta",
+    "check_adam_step",
+    "check_adamw_vs_l2",
 ]

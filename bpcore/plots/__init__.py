@@ -32,6 +32,11 @@ from .descent import plot_basins, plot_convergence, plot_gradient_step, plot_lr_
 from .training import (plot_decision_boundary, plot_landscape_slices, plot_learning_curves, plot_lr_tests,
                        plot_overfitting, plot_seed_bands, set_decision_boundary)
 
+# chapter 6
+from .sgd import plot_cost_of_progress, plot_escape, plot_gradient_variance, plot_minibatch_paths, plot_noise_floor
+# chapter 7
+from .optimizers import plot_momentum_rates, plot_race, plot_races, plot_step_sizes, set_race_path
+
 # One module per topic; a chapter's new figures go in a module of their own
 # and are re-exported here, so chapters keep writing ``bp.plots.<name>``.
 __all__ = [
@@ -79,4 +84,16 @@ __all__ = [
     "plot_lr_tests",
     "plot_overfitting",
     "plot_landscape_slices",
+    # chapter 6
+    "plot_gradient_variance",
+    "plot_cost_of_progress",
+    "plot_noise_floor",
+    "plot_escape",
+    "plot_minibatch_paths",
+    # chapter 7
+    "plot_race",
+    "plot_races",
+    "plot_momentum_rates",
+    "plot_step_sizes",
+    "set_race_path",
 ]

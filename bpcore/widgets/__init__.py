@@ -33,6 +33,11 @@ from .descent import conditioning_explorer, conditioning_figure
 # chapter 8
 from .training import training_progress_explorer, training_progress_figure
 
+# chapter 6
+from .sgd import minibatch_explorer, minibatch_paths_figure
+# chapter 7
+from .optimizers import optimizer_race_explorer, optimizer_race_figure
+
 # One module per chapter topic; a new explorable is a ``*_figure`` function
 # plus a few declarative lines calling ``_explorable``, re-exported here.
 __all__ = [
@@ -57,4 +62,10 @@ __all__ = [
     # chapter 8
     "training_progress_figure",
     "training_progress_explorer",
+    # chapter 6
+    "minibatch_paths_figure",
+    "minibatch_explorer",
+    # chapter 7
+    "optimizer_race_figure",
+    "optimizer_race_explorer",
 ]

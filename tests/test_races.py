@@ -1,0 +1,116 @@
+"""bpcore.races: steps to tolerance, the tuning protocol, momentum's optimal
+constants and the measured step sizes of the adaptive optimizers."""
+
+import math
+
+import numpy as np
+import pytest
+
+import bpcore as bp
+from bpcore import races
+from bpcore.optim import SGD, Adagrad, Adam, Momentum, RMSprop
+
+
+def test_lr_grid_is_a_third_of_a_decade_apart():
+    g = np.array(races.LR_GRID)
+    assert len(g) == 11 and g[0] == 0.001 and g[-1] == 2.154 and 1.0 in races.LR_GRID
+    np.testing.assert_allclose(np.diff(np.log10(g)), 1 / 3, atol=2e-4)
+
+
+def test_descend_until_stops_at_the_tolerance_with_the_closed_form_count():
+    bowl = bp.surfaces.Quadratic(condition=1.0)
+    run = races.descend_until(SGD(0.1), bowl, [1.0, 0.0], 500, tol=1e-3)
+    # GD on f = |x|^2/2 with lr 0.1 shrinks the distance by 0.9 per step
+    assert run["steps_to_tol"] == math.ceil(math.log(1e-3) / math.log(0.9))
+    assert len(run["path"]) == run["steps_to_tol"] + 1 and run["minimum"] == 0
+
+
+def test_descend_until_reports_divergence_and_failure():
+    bowl = bp.surfaces.Quadratic(condition=10.0)
+    run = races.descend_until(SGD(0.5), bowl, [1.0, 1.0], 1000)
+    assert run["steps_to_tol"] is None and run["minimum"] is None and run["final_loss"] == math.inf
+    assert len(run["path"]) < 1000
+    slow = races.descend_until(SGD(1e-3), bowl, [1.0, 1.0], 10)
+    assert slow["steps_to_tol"] is None and len(slow["path"]) == 11
+
+
+def test_descend_until_names_the_minimum_it_reached():
+    well = bp.surfaces.DoubleWell(tilt=0.5)
+    assert races.descend_until(SGD(0.05), well, [1.5, 0.5], 2000)["minimum"] == 1
+    assert races.descend_until(SGD(0.05), well, [-1.5, 0.5], 2000)["minimum"] == 0
+
+
+def test_tune_lr_picks_the_fastest_rate_and_the_cap_changes_nothing():
+    bowl = bp.surfaces.Quadratic(condition=20.0, angle=0.4)
+    lr, run = races.tune_lr(SGD, bowl, [-2.0, 1.5], 3000, tol=1e-5)
+    full = {g: races.descend_until(SGD(g), bowl, [-2.0, 1.5], 3000, tol=1e-5)["steps_to_tol"] for g in races.LR_GRID}
+    reached = {g: s for g, s in full.items() if s is not None}
+    assert lr == min(reached, key=lambda g: (reached[g], g))
+    assert run["steps_to_tol"] == reached[lr]
+
+
+def test_markdown_table_marks_failures_and_local_minima():
+    well = bp.surfaces.DoubleWell(tilt=0.5)
+    table = races.race_table({"GD": SGD}, {"well": (well, [1.5, 0.5]), "slow": (bp.surfaces.Rosenbrock(), [-1.2, 1.0])},
+                             20, grid=(0.05,))
+    text = races.markdown_table(table, 20)
+    assert text.splitlines()[0] == "| optimizer | well | slow |"
+    assert text.splitlines()[2] == "| GD | > 20 (local), η = 0.05 | > 20, η = 0.05 |"
+
+
+def test_race_table_structure():
+    table = races.race_table({"GD": SGD, "Adam": Adam},
+                             {"bowl": (bp.surfaces.Quadratic(condition=5.0), [1.0, 1.0])}, 300, grid=(0.01, 0.1))
+    assert set(table["bowl"]) == {"GD", "Adam"}
+    lr, run = table["bowl"]["GD"]
+    assert lr in (0.01, 0.1) and run["steps_to_tol"] is not None
+
+
+@pytest.mark.parametrize("kappa", [4.0, 10.0, 100.0, 1000.0])
+def test_momentum_optimal_constants_achieve_the_predicted_rate(kappa):
+    best = races.momentum_optimal(kappa)
+    assert best["rate"] == pytest.approx(math.sqrt(best["beta"]))
+    # the iteration matrix's spectral radius on each eigen-direction equals sqrt(beta)
+    for lam in (1.0, kappa):
+        M = np.array([[1 + best["beta"] - best["lr"] * lam, -best["beta"]], [1.0, 0.0]])
+        assert max(abs(np.linalg.eigvals(M))) == pytest.approx(best["rate"], rel=1e-6)
+    bowl = bp.surfaces.Quadratic(condition=kappa, angle=0.3)
+    path = bp.landscape.descend(Momentum(best["lr"], beta=best["beta"]), bowl.grad, [1.0, 1.0], 1500)
+    assert races.measured_rate(path, [0.0, 0.0]) == pytest.approx(best["rate"], rel=0.01)
+    gd = bp.landscape.descend(SGD(best["gd_lr"]), bowl.grad, [1.0, 1.0], 1500)
+    assert races.measured_rate(gd, [0.0, 0.0]) == pytest.approx(best["gd_rate"], rel=1e-6)
+
+
+def test_measured_rate_skips_steps_at_rounding_level():
+    path = np.array([[0.5**k, 0.0] for k in range(2000)])   # underflows to 0
+    assert races.measured_rate(path, [0.0, 0.0]) == pytest.approx(0.5)
+
+
+def test_step_sizes_follow_the_closed_forms():
+    g = np.ones(300)
+    t = np.arange(1, 301)
+    np.testing.assert_allclose(races.step_sizes(Adagrad(0.1, eps=0.0), g), 0.1 / np.sqrt(t), rtol=1e-12)
+    np.testing.assert_allclose(races.step_sizes(RMSprop(0.1, eps=0.0), g), 0.1 / np.sqrt(1 - 0.99**t), rtol=1e-10)
+    np.testing.assert_allclose(races.step_sizes(Adam(0.1, eps=0.0), g), 0.1, rtol=1e-10)
+    np.testing.assert_allclose(races.step_sizes(Momentum(0.1, 0.9), g), 0.1 * (1 - 0.9**t) / 0.1, rtol=1e-10)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: races.descend_until("SGD", bp.surfaces.Rosenbrock(), [0.0, 0.0], 5), "optimizer"),
+    (lambda: races.descend_until(SGD(0.1), "bowl", [0.0, 0.0], 5), "surface"),
+    (lambda: races.descend_until(SGD(0.1), bp.surfaces.Rosenbrock(), [0.0], 5), "x0"),
+    (lambda: races.descend_until(SGD(0.1), bp.surfaces.Rosenbrock(), [0.0, 0.0], 0), "steps"),
+    (lambda: races.descend_until(SGD(0.1), bp.surfaces.Rosenbrock(), [0.0, 0.0], 5, tol=0.0), "tol"),
+    (lambda: races.tune_lr(SGD, bp.surfaces.Rosenbrock(), [0.0, 0.0], 5, grid=()), "grid"),
+    (lambda: races.momentum_optimal(0.5), "condition"),
+    (lambda: races.measured_rate(np.zeros((2, 2)), [0.0, 0.0]), "path"),
+    (lambda: races.step_sizes(SGD(0.1), []), "grads"),
+    (lambda: races.step_sizes(SGD(0.1), ["a"]), "grads"),
+    (lambda: races.step_sizes(SGD(0.1), [1.0], x0="0"), "x0"),
+    (lambda: races.measured_rate(np.ones((5, 2)), [0.0]), "minimum"),
+    (lambda: races.measured_rate(np.ones((5, 2)), "ab"), "minimum"),
+    (lambda: races.markdown_table({}, 10), "table"),
+])
+def test_invalid_arguments_raise_naming_the_argument(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
