@@ -310,3 +310,12 @@ def test_a_correct_function_that_mutates_gets_the_mutation_message_not_a_mistake
     out = capsys.readouterr().out
     assert "modified its argument 1 in place" in out
     assert "summed the squares" not in out   # the value was right: no wrong-value hint
+
+
+@pytest.mark.parametrize("answer, verdict", [(2 / 11, "✓"), (0.1818, "✓"), (0.182, "✓"), (0.18, "close"), (0.2, "not correct")])
+def test_a_by_hand_answer_counts_to_three_significant_digits(answer, verdict, capsys):
+    passed = exercises.check_value(answer, 2 / 11, name="v", hint="Use the correction.")
+    out = capsys.readouterr().out
+    assert passed is (verdict == "✓")
+    assert verdict in out
+    assert passed or "0.1818" not in out   # a wrong answer never sees the expected value

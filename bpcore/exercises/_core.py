@@ -31,6 +31,10 @@ import numpy as np
 __all__ = ["Mistake", "check_value", "check_function", "TIME_LIMIT"]
 
 _RTOL, _ATOL = 1e-6, 1e-9
+# A number worked out by hand is accepted to three significant digits (a
+# correctly rounded 3-digit answer is within 0.5 %); one within 5 % is told it
+# is close but not accurate enough, rather than that its method is wrong.
+_HAND_RTOL, _CLOSE_RTOL = 5e-3, 5e-2
 _SHOWN_ENTRIES = 8   # arrays up to this size are printed in full in messages
 TIME_LIMIT = 5.0     # seconds one call of a student's function may take
 
@@ -247,18 +251,23 @@ def run_student(function, args, kwargs, time_limit=TIME_LIMIT):
 
 # -- the two checkers ------------------------------------------------------------
 
-def check_value(answer, expected, *, name="your answer", hint="", mistakes=(), rtol=_RTOL, atol=_ATOL):
+def check_value(answer, expected, *, name="your answer", hint="", mistakes=(), rtol=_HAND_RTOL, atol=_ATOL):
     r"""Check a number (or array) worked out by hand: pass if
-    :math:`|a - e| \le \text{atol} + \text{rtol}\,|e|` elementwise.
+    :math:`|a - e| \le \text{atol} + \text{rtol}\,|e|` elementwise (by
+    default to three significant digits).
 
     The expected value is never printed. A wrong answer that matches one of
-    ``mistakes`` gets that mistake's hint; any other gets ``hint``.
+    ``mistakes`` gets that mistake's hint; one within 5 % of the expected value
+    is told it is close but not accurate enough; any other gets ``hint``.
 
     >>> check_value(1.125, 1.125, name="L")
     ✓ L = 1.125 is correct.
     True
     >>> check_value(2.25, 1.125, name="L", mistakes=[Mistake(2.25, "Did you drop the ½?")])
     ✗ L = 2.25 is not correct. Hint: Did you drop the ½?
+    False
+    >>> check_value(0.18, 2 / 11, name="v", hint="Use the finite-population correction.")
+    ✗ v = 0.18 is close, but not accurate enough: give at least three significant digits, or an exact expression such as 3/7.
     False
     >>> check_value("1.125", 1.125, name="L", hint="Compute ½(y − ŷ)².")
     ✗ L is a str ('1.125'), expected a real number or an array of them. Hint: Compute ½(y − ŷ)².
@@ -277,6 +286,9 @@ def check_value(answer, expected, *, name="your answer", hint="", mistakes=(), r
         for mistake in mistakes:
             if _matches(answer, mistake.answer, rtol, atol):
                 return _report(False, _with_hint(message, mistake.hint))
+        if rtol < _CLOSE_RTOL and _matches(answer, expected, _CLOSE_RTOL, atol):
+            return _report(False, f"{name} = {_short(shown if shown.shape else float(shown))} is close, but not accurate "
+                                  "enough: give at least three significant digits, or an exact expression such as 3/7.")
         return _report(False, _with_hint(message, hint))
     except BaseException as error:  # defensive: a checker never raises
         return _report(False, f"{name} could not be checked ({type(error).__name__})")

@@ -42,7 +42,7 @@ def check_parameter_count(answer, sizes=(2, 32, 32, 2), name="n_params"):
         Mistake(sum(sizes), "That is the number of units; count the connections between consecutive layers (plus the biases)."),
         Mistake(math.prod(sizes), "Layers connect only to their neighbours: add d_{l-1}·d_l + d_l over the layers instead of multiplying all sizes."),
     ]
-    return check_value(answer, sum(a * b + b for a, b in pairs), name=name, mistakes=mistakes,
+    return check_value(answer, sum(a * b + b for a, b in pairs), name=name, mistakes=mistakes, rtol=0.0,  # a count is exact
                        hint="A Linear(d_in, d_out) layer holds a d_in × d_out weight matrix and d_out biases; add over the layers.")
 
 
@@ -70,7 +70,7 @@ def check_step_count(answer, n=300, batch_size=32, epochs=150, name="n_steps"):
         Mistake(n * epochs, "That is one step per sample (pure stochastic gradient descent); here each step uses a batch of B samples."),
         Mistake(epochs, "That is full-batch training (one step per epoch); with mini-batches every epoch takes several steps."),
     ]
-    return check_value(answer, -(-n // batch_size) * epochs, name=name, mistakes=mistakes,
+    return check_value(answer, -(-n // batch_size) * epochs, name=name, mistakes=mistakes, rtol=0.0,  # a count is exact
                        hint="Count the batches in one epoch (the last one may be smaller), then multiply by the number of epochs.")
 
 
