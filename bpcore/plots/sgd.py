@@ -107,7 +107,7 @@ def plot_escape(sample_paths, full_batch_path, batch_sizes, fractions, barrier, 
     fig, (left, right) = new_figure(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.6, 1.0]})
     for k, path in enumerate(sample_paths):
         left.plot(np.arange(len(path)), path, color=COLOURS[(k % 3) + 1], linewidth=0.8, alpha=0.85,
-                  linestyle=LINESTYLES[k % 3], label="SGD, B = 1 (one seed each)" if k == 0 else None)
+                  linestyle=LINESTYLES[k % 3], label=f"SGD, B = 1, seed {k}")
     left.plot(np.arange(len(full_batch_path)), full_batch_path, color=style.PALETTE["blue"], linewidth=2.6,
               label="full-batch GD")
     left.axhline(barrier, color="black", linestyle="--", linewidth=1.0, label="barrier top")
