@@ -91,7 +91,7 @@ def explorers():
 
 @pytest.mark.parametrize("name", ["minibatch", "race"])
 def test_bundle_offers_live_view_scrubber_png_and_text(explorers, name):
-    bundle = explorers[name]._repr_mimebundle_()
+    bundle, _ = explorers[name]._repr_mimebundle_()
     assert {"text/html", "image/png", "text/plain"} <= set(bundle)
     assert 'class="bp-scrubber"' in bundle["text/html"] and 'type="range"' in bundle["text/html"]
     assert len(bundle["text/html"]) < 400_000
@@ -114,7 +114,7 @@ def test_fast_redraw_matches_the_static_figure(explorers, name, control, value, 
     finally:
         slider.value = original
     with plots.style_context():
-        full = np.asarray(Image.open(io.BytesIO(plots.figure_to_png(figure()))).convert("RGB"), dtype=int)
+        full = np.asarray(Image.open(io.BytesIO(plots.figure_to_png(fig := figure(), dpi=fig.dpi))).convert("RGB"), dtype=int)
     assert live.shape == full.shape
     assert np.mean(np.abs(live - full) > 40) < 0.003
 

@@ -229,7 +229,7 @@ def check_best_constants(c_mse, c_mae, c_huber, y_true=(1.0, 2.0, 3.0, 4.0, 50.0
 
 def check_huber_median_delta(delta_max, y_true=(1.0, 2.0, 3.0, 4.0, 50.0)):
     r"""Check the largest :math:`\delta` for which Huber's best constant over
-    ``y_true`` is still the median. At :math:`c = ` median the Huber gradient
+    ``y_true`` is still the median. At :math:`c = \operatorname{median}(y)` the Huber gradient
     is :math:`\tfrac1n\sum_i \operatorname{clip}(c - y_i, -\delta, \delta)`;
     for the default data it vanishes exactly while :math:`\delta \le 2`.
 
