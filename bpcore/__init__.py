@@ -30,6 +30,7 @@ _SUBMODULES = (
     "loss_sweep",
     "losses",
     "neuron",
+    "prose",
     "nn",
     "optim",
     "plots",
