@@ -8,46 +8,15 @@ Without it the tests skip loudly, and with BPBOOK_REQUIRE_BROWSER=1 (set by
 
 import contextlib
 import functools
-import http.server
 import os
 import shutil
-import threading
+import sys
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("BPBOOK_CHROMIUM", "/usr/bin/chromium")
-
-# Flags for a root, offline, headless Chromium: without the background
-# networking ones it keeps trying to reach Google's hosts and logs failures.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory):
-    """Serve ``directory`` on 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from book_site import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402,F401  (the tests import serve from here)
 
 
 @contextlib.contextmanager

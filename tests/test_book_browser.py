@@ -19,28 +19,12 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-import yaml
+from book_site import toc_pages
 from browser_support import PageLog, chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def toc_pages():
-    """Every document in _toc.yml, in reading order (the book's pages)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", [{"chapters": toc.get("chapters")}]):
-        walk(part.get("chapters"))
-    return pages
 
 
 PAGES = toc_pages()

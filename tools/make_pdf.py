@@ -16,33 +16,20 @@ preface's link to it works on the published site.
 """
 
 import argparse
-import contextlib
 import functools
 import html
-import http.server
 import io
-import os
 import sys
-import threading
 import time
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from book_site import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE, serve, toc_pages  # noqa: E402
+
 PDF_NAME = "backprop-book.pdf"
 DEFAULT_OUT = SITE / PDF_NAME  # beside intro.html, which links it
-CHROMIUM = os.environ.get("BPBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE = {"format": "A4", "margin": {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}}
 SMALL = "font-family:sans-serif;font-size:8px;color:#48566b;width:100%;margin:0 16mm"
 
@@ -72,39 +59,6 @@ FIT_EQUATIONS_JS = """() => {
     if (need > room + 1) box.style.zoom = (room / need).toFixed(3);
   }
 }"""
-
-
-def toc_pages():
-    """Every document in _toc.yml, in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", [{"chapters": toc.get("chapters")}]):
-        walk(part.get("chapters"))
-    return pages
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _local_only(base, route):

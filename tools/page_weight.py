@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from make_pdf import CHROMIUM, CHROMIUM_ARGS, SITE, serve, toc_pages  # noqa: E402
+from book_site import CHROMIUM, CHROMIUM_ARGS, SITE, serve, toc_pages  # noqa: E402
 
 PAGE_BUDGET = 2_000_000  # bytes a page may add to what every page shares
 
