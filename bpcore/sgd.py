@@ -178,6 +178,18 @@ def linreg_loss_grid(w_values, b_values, x, y):
 # gradient noise
 # --------------------------------------------------------------------------
 
+def _grads_and_batch(per_sample_grads, batch_size):
+    """The per-sample gradients as an (N, d) float array, N and a batch size in 1..N."""
+    g = np.asarray(per_sample_grads, dtype=np.float64)
+    if g.ndim != 2 or g.shape[0] < 2:
+        raise ValueError(f"per_sample_grads must have shape (N, d) with N >= 2, got {g.shape}")
+    n = g.shape[0]
+    b = _positive_int("batch_size", batch_size)
+    if b > n:
+        raise ValueError(f"batch_size must be at most N = {n}, got {b}")
+    return g, n, b
+
+
 def predicted_gradient_variance(per_sample_grads, batch_size):
     r"""Expected squared distance of a mini-batch gradient from the full one,
     for a batch of :math:`B` samples drawn *without replacement* from
@@ -196,13 +208,7 @@ def predicted_gradient_variance(per_sample_grads, batch_size):
     >>> predicted_gradient_variance(g, 1), predicted_gradient_variance(g, 4)
     (5.0, 0.0)
     """
-    g = np.asarray(per_sample_grads, dtype=np.float64)
-    if g.ndim != 2 or g.shape[0] < 2:
-        raise ValueError(f"per_sample_grads must have shape (N, d) with N >= 2, got {g.shape}")
-    n = g.shape[0]
-    b = _positive_int("batch_size", batch_size)
-    if b > n:
-        raise ValueError(f"batch_size must be at most N = {n}, got {b}")
+    g, n, b = _grads_and_batch(per_sample_grads, batch_size)
     sigma2 = float(np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1)))
     return (n - b) / (n - 1) * sigma2 / b
 
@@ -216,13 +222,7 @@ def measured_gradient_variance(per_sample_grads, batch_size, draws=2000, seed=0)
     >>> measured_gradient_variance(g, 4, draws=10)
     0.0
     """
-    g = np.asarray(per_sample_grads, dtype=np.float64)
-    if g.ndim != 2 or g.shape[0] < 2:
-        raise ValueError(f"per_sample_grads must have shape (N, d) with N >= 2, got {g.shape}")
-    n = g.shape[0]
-    b = _positive_int("batch_size", batch_size)
-    if b > n:
-        raise ValueError(f"batch_size must be at most N = {n}, got {b}")
+    g, n, b = _grads_and_batch(per_sample_grads, batch_size)
     draws = _positive_int("draws", draws)
     rng = np.random.default_rng(seed)
     # argsort of uniforms = one random permutation per row; keep the first B
