@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import style
 from ._figure import _figure_and_axes, new_figure
+from .graphs import finish_graph
 
 # Lines are told apart by style and marker as well as colour.
 _LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))
@@ -190,13 +191,4 @@ def plot_network_pass(positions, edges, *, labels, grads=None, grads_above=(), h
         ax.annotate("", xy=(0.5, 0.5), xycoords=boxes[target], xytext=(0.5, 0.5), textcoords=boxes[source], zorder=4,
                     arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=2.2 if backward else 1.2, shrinkA=2, shrinkB=2, mutation_scale=14,
                                     patchA=boxes[source].get_bbox_patch(), patchB=boxes[target].get_bbox_patch()))
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - 1.0, max(ys) + 1.0)
-    ax.set_axis_off()
-    if title is not None:
-        ax.set_title(title, loc="left")
-    if note is not None:
-        fig.text(0.01, 0.02, note, ha="left", va="bottom", fontsize=9, wrap=True)
-    return fig
+    return finish_graph(fig, ax, positions, title=title, note=note, pad=(0.8, 1.0, 1.0))

@@ -67,10 +67,18 @@ def plot_computation_graph(
                             patchA=boxes[source].get_bbox_patch(), patchB=boxes[target].get_bbox_patch(),
                             shrinkA=2, shrinkB=2),
         )
+    return finish_graph(fig, ax, positions, title=title, note=note, pad=(0.7, 0.95, 0.45))
+
+
+def finish_graph(fig, ax, positions, *, title=None, note=None, pad=(0.7, 0.95, 0.45)):
+    """Frame a drawn graph: limits around the node ``positions`` with
+    ``pad = (sideways, below, above)`` in data units, no axes, the title on
+    the left and the ``note`` under the graph. Returns ``fig``."""
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
-    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
-    ax.set_ylim(min(ys) - 0.95, max(ys) + 0.45)
+    sideways, below, above = pad
+    ax.set_xlim(min(xs) - sideways, max(xs) + sideways)
+    ax.set_ylim(min(ys) - below, max(ys) + above)
     ax.set_axis_off()
     if title is not None:
         ax.set_title(title, loc="left")
