@@ -163,9 +163,9 @@ PENDING = {
         ("seed_table", grid_search.seed_table, dict(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0)),
         ("least_squares_line", grid_search.least_squares_line, dict(x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0])),
         ("linear_mse_batch", grid_search.linear_mse_batch, dict(X=[[0.0], [1.0]], y=[1.0, 3.0])),
-        ("linear_mse_batch()", lambda params: grid_search.linear_mse_batch(np.array([[0.0], [1.0]]),
-                                                                           np.array([1.0, 3.0]))(params),
-         dict(params=[[2.0, 1.0], [0.0, 0.0]])),
+        ("linear_mse_batch()", lambda thetas: grid_search.linear_mse_batch(np.array([[0.0], [1.0]]),
+                                                                           np.array([1.0, 3.0]))(thetas),
+         dict(thetas=[[2.0, 1.0], [0.0, 0.0]])),
         ("grid_search", grid_search.grid_search, dict(batch_loss=lambda p: ((p - 0.5) ** 2).sum(axis=1), lows=[0, 0],
                                                       highs=[1, 1], n=3, chunk=5)),
         ("grid_evaluations", grid_search.grid_evaluations, dict(n=10, d=3)),
@@ -223,7 +223,7 @@ PENDING = {
     ],
 }
 #: PENDING modules whose functions now check their arguments: part of the catalogue.
-CHECKED = ("descent", "races")
+CHECKED = ("descent", "races", "grid_search")
 CATALOGUE += [call for module in CHECKED for call in PENDING.pop(module)]
 
 _CALLS = [(name, function, kwargs, arg) for name, function, kwargs in CATALOGUE for arg in kwargs]
