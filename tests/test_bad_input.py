@@ -223,7 +223,7 @@ PENDING = {
     ],
 }
 #: PENDING modules whose functions now check their arguments: part of the catalogue.
-CHECKED = ("descent", "races", "grid_search", "backprop")
+CHECKED = ("descent", "races", "grid_search", "backprop", "prose", "surfaces")
 CATALOGUE += [call for module in CHECKED for call in PENDING.pop(module)]
 
 _CALLS = [(name, function, kwargs, arg) for name, function, kwargs in CATALOGUE for arg in kwargs]
