@@ -35,7 +35,7 @@ import numbers
 import numpy as np
 
 from . import losses
-from ._checks import as_float64
+from ._checks import as_array, as_float64, as_rng, integer, to_float
 
 __all__ = [
     "ACTIVATIONS",
@@ -60,9 +60,11 @@ ACTIVATIONS = {
 }
 
 
-def _activation_name(name):
+def _activation_name(name, argument="activation"):
+    if not isinstance(name, str):
+        raise TypeError(f"{argument} must be one of the names {sorted(ACTIVATIONS)}, got {type(name).__name__}")
     if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+        raise ValueError(f"{argument} must be one of {sorted(ACTIVATIONS)}, got {name!r}")
     return name
 
 
@@ -73,7 +75,7 @@ def activation(name, z):
     >>> activation("relu", np.array([-1.0, 2.0]))
     array([0., 2.])
     """
-    return ACTIVATIONS[_activation_name(name)][0](as_float64(z, "z"))
+    return ACTIVATIONS[_activation_name(name, "name")][0](as_array(z, "z"))
 
 
 def activation_grad(name, z):
@@ -83,13 +85,15 @@ def activation_grad(name, z):
     >>> float(activation_grad("sigmoid", 0.0))
     0.25
     """
-    return ACTIVATIONS[_activation_name(name)][1](as_float64(z, "z"))
+    return ACTIVATIONS[_activation_name(name, "name")][1](as_array(z, "z"))
 
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    if isinstance(value, float):   # 2.5 layers: a ValueError, as before
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return integer(value, name, minimum=1)
 
 
 def init_mlp2(d, h, m, seed=0):
@@ -101,7 +105,7 @@ def init_mlp2(d, h, m, seed=0):
     {'W1': (2, 3), 'b1': (3,), 'W2': (3, 1), 'b2': (1,)}
     """
     d, h, m = (_positive_int(v, name) for v, name in ((d, "d"), (h, "h"), (m, "m")))
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     a1, a2 = np.sqrt(6.0 / (d + h)), np.sqrt(6.0 / (h + m))
     return {"W1": rng.uniform(-a1, a1, (d, h)), "b1": 0.1 * rng.standard_normal(h),
             "W2": rng.uniform(-a2, a2, (h, m)), "b2": 0.1 * rng.standard_normal(m)}
@@ -206,11 +210,12 @@ def layer_gradient_norms(activation="tanh", gain=1.0, depth=20, width=64, n=64, 
     True
     """
     name = _activation_name(activation)
-    if isinstance(gain, bool) or not isinstance(gain, numbers.Real) or not (0 < gain < np.inf):
+    if isinstance(gain, bool) or not isinstance(gain, numbers.Real) or not (0 < to_float(gain) < np.inf):
         raise ValueError(f"gain must be a positive number, got {gain!r}")
+    gain = to_float(gain)
     depth, width, n = _positive_int(depth, "depth"), _positive_int(width, "width"), _positive_int(n, "n")
     phi, dphi = ACTIVATIONS[name]
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     H = [rng.standard_normal((n, width))]
     weights = [rng.standard_normal((width, width)) * (gain / np.sqrt(width)) for _ in range(depth)]
     G = rng.standard_normal((n, width))
@@ -278,6 +283,16 @@ def _mat(M):
     return "\n".join(_vec(row) for row in np.atleast_2d(M))
 
 
+def _one_number(value, name):
+    arr = as_float64(value, name)
+    if arr.size != 1:
+        raise ValueError(f"{name} must be one number, got shape {arr.shape}")
+    value = float(arr.reshape(()))
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
 def mlp_pass_steps(x=None, y=None, W1=None, b1=None, W2=None, b2=None):
     r"""One forward and one backward pass of :math:`x \to z = xW_1 + b_1
     \to h = \tanh z \to \hat y = h\cdot w_2 + b_2 \to L = \tfrac12(\hat y -
@@ -299,15 +314,18 @@ def mlp_pass_steps(x=None, y=None, W1=None, b1=None, W2=None, b2=None):
     for key, value in dict(x=x, y=y, W1=W1, b1=b1, W2=W2, b2=b2).items():
         if value is not None:
             net[key] = value
-    x, W1, b1, W2 = (as_float64(net[k], k) for k in ("x", "W1", "b1", "W2"))
-    y, b2 = float(as_float64(net["y"], "y")), float(as_float64(net["b2"], "b2"))
-    if x.ndim != 1 or W1.shape != (x.size, W1.shape[-1]) or b1.shape != (W1.shape[1],) or W2.shape != (W1.shape[1],):
+    x, W1, b1, W2 = (as_array(net[k], k, finite=True) for k in ("x", "W1", "b1", "W2"))
+    y, b2 = (_one_number(net[k], k) for k in ("y", "b2"))
+    if x.ndim != 1 or W1.ndim != 2 or W1.shape != (x.size, W1.shape[-1]) or b1.shape != (W1.shape[1],) or W2.shape != (W1.shape[1],):
         raise ValueError(f"shapes do not fit: x {x.shape}, W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}; "
                          f"need x (d,), W1 (d, h), b1 (h,), W2 (h,)")
     z = x @ W1 + b1
     h = np.tanh(z)
     yhat = float(h @ W2 + b2)
-    L = 0.5 * (yhat - y) ** 2
+    try:
+        L = 0.5 * (yhat - y) ** 2
+    except OverflowError:
+        raise ValueError(f"the loss ½(ŷ − y)² overflows: y = {y:.3g} and ŷ = {yhat:.3g} are too far apart") from None
     d_yhat = yhat - y                         # δ₂ = ∂L/∂ŷ
     d_W2, d_b2, d_h = d_yhat * h, d_yhat, d_yhat * W2
     d_z = d_h * (1.0 - h ** 2)                # δ₁ = ∂L/∂z

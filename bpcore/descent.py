@@ -8,19 +8,34 @@ so along the eigenvector of :math:`\lambda_i` the error is multiplied by
 from that.
 """
 
-import numbers
 
 import numpy as np
+
+from ._checks import as_array, as_float64, integer, real_number
 
 __all__ = ["directional_derivatives", "contraction_factor", "optimal_lr", "measured_rate",
            "steps_to_reach", "final_points", "basin_index"]
 
 
 def _finite_array(values, name):
-    arr = np.asarray(values, dtype=np.float64)
+    arr = as_float64(values, name)
     if arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be a non-empty array of finite numbers, got {values!r}")
+        raise ValueError(f"{name} must be a non-empty array of finite numbers, got {arr!r}")
     return arr
+
+
+def _surface(surface):
+    from .surfaces import Surface
+    if not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a bpcore.surfaces surface, got {type(surface).__name__}")
+    return surface
+
+
+def _point(minimum, path):
+    c = _finite_array(minimum, "minimum")
+    if c.shape != path.shape[-1:]:
+        raise ValueError(f"minimum must have shape {path.shape[-1:]} like one point of path, got shape {c.shape}")
+    return c
 
 
 def _eigenvalues(eigenvalues):
@@ -31,9 +46,10 @@ def _eigenvalues(eigenvalues):
 
 
 def _lr(lr):
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < np.inf:
+    lr = real_number(lr, "lr", finite=False)
+    if not 0 < lr < np.inf:
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    return float(lr)
+    return lr
 
 
 def directional_derivatives(gradient, angles):
@@ -98,10 +114,10 @@ def measured_rate(path, minimum, first=None, last=None):
     path = _finite_array(path, "path")
     if path.ndim != 2:
         raise ValueError(f"path must have shape (steps + 1, dim), got shape {path.shape}")
-    c = _finite_array(minimum, "minimum")
+    c = _point(minimum, path)
     steps = len(path) - 1
-    first = steps // 2 if first is None else int(first)
-    last = steps if last is None else int(last)
+    first = steps // 2 if first is None else integer(first, "first")
+    last = steps if last is None else integer(last, "last")
     if not 0 <= first < last <= steps:
         raise ValueError(f"need 0 <= first < last <= {steps}, got first={first}, last={last}")
     d0, d1 = np.linalg.norm(path[first] - c), np.linalg.norm(path[last] - c)
@@ -117,8 +133,9 @@ def steps_to_reach(path, minimum, tol):
     >>> steps_to_reach([[4.0], [2.0], [1.0], [0.5]], [0.0], tol=1.0)
     2
     """
-    path = np.asarray(path, dtype=np.float64)
-    c = _finite_array(minimum, "minimum")
+    path = as_array(path, "path", ndim=2)
+    c = _point(minimum, path)
+    tol = real_number(tol, "tol", finite=False)
     with np.errstate(invalid="ignore", over="ignore"):
         close = np.flatnonzero(np.linalg.norm(path - c, axis=-1) <= tol)
     return int(close[0]) if close.size else None
@@ -137,9 +154,9 @@ def final_points(surface, starts, lr, steps):
     p = _finite_array(starts, "starts")
     if p.ndim != 2 or p.shape[1] != 2:
         raise ValueError(f"starts must have shape (m, 2), got shape {p.shape}")
+    _surface(surface)
     lr = _lr(lr)
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    steps = integer(steps, "steps", minimum=0)
     p = p.copy()
     with np.errstate(all="ignore"):
         for _ in range(int(steps)):
@@ -158,7 +175,12 @@ def basin_index(surface, points, tol=1e-3):
     >>> basin_index(f, [f.minima[1], [5.0, 5.0]]).tolist()
     [1, -1]
     """
-    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    _surface(surface)
+    p = as_array(points, "points")
+    if p.ndim == 0 or p.shape[-1] != 2:
+        raise ValueError(f"points must have shape (..., 2), got shape {p.shape}")
+    p = p.reshape(-1, 2)
+    tol = real_number(tol, "tol", finite=False)
     out = np.full(len(p), -1)
     for k, m in enumerate(surface.minima):
         with np.errstate(invalid="ignore"):

@@ -20,7 +20,9 @@ import warnings
 import numpy as np
 
 from . import losses, nn, optim, train
+from ._checks import as_array, as_float64, as_rng, check_callable, integer, real_number, to_float
 from .data import minibatches
+from .train import _check_model, _check_optimizer
 
 __all__ = [
     "train_val_split",
@@ -38,13 +40,43 @@ __all__ = [
 def _count(value, name, minimum=1):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return integer(value, name, minimum=minimum)
 
 
 def _positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(to_float(value))
+            or value <= 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r:.40}")
+    return to_float(value)
+
+
+def _samples(X, labels, x_name="X", labels_name="labels"):
+    """``X`` as a non-empty (n, d) float array and ``labels`` as n numeric labels (kept as given)."""
+    X = as_array(X, x_name, ndim=2, finite=True)
+    as_float64(labels, labels_name)   # numeric; the labels keep their integer dtype
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or len(labels) != len(X):
+        raise ValueError(f"{labels_name} must hold one label per row of {x_name} (shape ({len(X)},)), "
+                         f"got shape {labels.shape}")
+    return X, labels
+
+
+def _batch_size(batch_size):
+    return None if batch_size is None else integer(batch_size, "batch_size", minimum=1)
+
+
+def _beta(beta):
+    beta = real_number(beta, "beta", finite=False)
+    if not 0.0 <= beta < 1.0:
+        raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
+    return beta
+
+
+def _sequence(values, name):
+    """``values`` (a list, tuple, range, set or 1-D array; not a string or a dict) as a list."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a list of integers, got {type(values).__name__} {values!r:.40}")
+    return list(values)
 
 
 def train_val_split(X, labels, n_val, seed=0):
@@ -60,14 +92,16 @@ def train_val_split(X, labels, n_val, seed=0):
     >>> len(labels_train), len(labels_val), sorted([*labels_train.tolist(), *labels_val.tolist()])
     (3, 2, [0, 1, 2, 3, 4])
     """
-    X, labels = np.asarray(X, dtype=np.float64), np.asarray(labels)
+    X = as_float64(X, "X")
+    as_float64(labels, "labels")
+    labels = np.asarray(labels)
     if X.ndim != 2 or labels.ndim != 1 or len(X) != len(labels):
         raise ValueError(f"X must be (n, d) and labels (n,), got shapes {X.shape} and {labels.shape}")
     n_val = _count(n_val, "n_val")
     if n_val >= len(X):
         raise ValueError(f"n_val must be smaller than the number of samples ({len(X)}), got {n_val}")
     is_val = np.zeros(len(X), dtype=bool)
-    is_val[np.random.default_rng(seed).choice(len(X), size=n_val, replace=False)] = True
+    is_val[as_rng(seed).choice(len(X), size=n_val, replace=False)] = True
     return X[~is_val].copy(), labels[~is_val].copy(), X[is_val].copy(), labels[is_val].copy()
 
 
@@ -80,8 +114,10 @@ def evaluate(model, X, labels, loss=losses.softmax_cross_entropy):
     >>> round(loss, 4), round(acc, 4)   # zero input, zero bias: equal logits
     (0.6931, 0.3333)
     """
+    _check_model(model)
+    check_callable(loss, "loss")
+    X, labels = _samples(X, labels)
     logits = train.predict(model, X)   # one forward pass serves both numbers
-    labels = np.asarray(labels)
     if logits.ndim == 2 and logits.shape[1] > 1:
         predicted = logits.argmax(axis=1)
     else:                                # one output: class 1 where the logit is positive
@@ -111,12 +147,18 @@ def train_with_validation(model, optimizer, X, labels, X_val, labels_val, epochs
     >>> run["train_loss"].shape, bool(run["train_loss"][-1] < run["train_loss"][0]), float(run["val_acc"][-1])
     ((4,), True, 1.0)
     """
+    params = _check_model(model)
+    _check_optimizer(optimizer)
+    check_callable(loss, "loss")
+    X, labels = _samples(X, labels)
+    X_val, labels_val = _samples(X_val, labels_val, "X_val", "labels_val")
+    batch_size = _batch_size(batch_size)
     epochs = _count(epochs, "epochs", minimum=0)
-    snapshot_epochs = {_count(e, "each snapshot epoch", minimum=0) for e in snapshot_epochs}
-    params = model.parameters()
+    snapshot_epochs = {_count(e, f"snapshot_epochs[{k}]", minimum=0)
+                       for k, e in enumerate(_sequence(snapshot_epochs, "snapshot_epochs"))}
     curves = {key: np.full(epochs + 1, np.nan) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}
     snapshots, diverged = {}, False
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     for epoch in range(epochs + 1):
         if epoch > 0:
             history = train.fit(model, loss, optimizer, X, labels, epochs=1, batch_size=batch_size, seed=rng)
@@ -146,12 +188,22 @@ def probability_grid(model, xs, ys, params=None):
     >>> np.round(probability_grid(layer, [-1.0, 0.0, 1.0], [0.0]), 3)
     array([[0.119, 0.5  , 0.881]])
     """
-    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    xs, ys = as_float64(xs, "xs"), as_float64(ys, "ys")
     if xs.ndim != 1 or ys.ndim != 1 or xs.size == 0 or ys.size == 0:
         raise ValueError(f"xs and ys must be non-empty 1-D arrays, got shapes {xs.shape} and {ys.shape}")
     XX, YY = np.meshgrid(xs, ys)
     points = np.column_stack([XX.ravel(), YY.ravel()])
-    own = model.parameters()
+    own = _check_model(model)
+    if params is not None:
+        if not isinstance(params, (list, tuple)):
+            raise TypeError(f"params must be a list of arrays (one per model parameter) or None, "
+                            f"got {type(params).__name__}")
+        params = [as_float64(value, f"params[{k}]") for k, value in enumerate(params)]
+        if len(params) != len(own):
+            raise ValueError(f"params must hold {len(own)} arrays, got {len(params)}")
+        for k, (p, value) in enumerate(zip(own, params)):
+            if value.shape != p.data.shape:
+                raise ValueError(f"params[{k}] must have shape {p.data.shape} like the model's, got {value.shape}")
     saved = [p.data for p in own]
     try:
         if params is not None:
@@ -196,11 +248,10 @@ def smooth_losses(values, beta=0.9):
     >>> np.round(smooth_losses([2.0, 0.0], beta=0.5), 4).tolist()
     [2.0, 0.6667]
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 1:
-        raise ValueError(f"values must be a 1-D array of losses, got shape {values.shape}")
-    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0.0 <= beta < 1.0:
-        raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
+    values = as_float64(values, "values")
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"values must be a non-empty 1-D array of losses, got shape {values.shape}")
+    beta = _beta(beta)
     out, average = np.empty_like(values), 0.0
     for k, value in enumerate(values):
         average = beta * average + (1.0 - beta) * value
@@ -229,14 +280,18 @@ def lr_range_test(model, optimizer, X, labels, rates, batch_size, seed=0, stop_f
     >>> len(curve) < 30, bool(curve[-1] > 4 * curve.min())   # stopped early: the loss blew up
     (True, True)
     """
-    rates = np.asarray(rates, dtype=np.float64)
+    params = _check_model(model)
+    _check_optimizer(optimizer)
+    check_callable(loss, "loss")
+    X, labels = _samples(X, labels)
+    batch_size = integer(batch_size, "batch_size", minimum=1)
+    rates = as_float64(rates, "rates")
     if rates.ndim != 1 or rates.size == 0 or not np.all(np.isfinite(rates)) or np.any(rates <= 0):
         raise ValueError("rates must be a non-empty 1-D array of positive finite learning rates")
     stop_factor = _positive(stop_factor, "stop_factor")
+    rng = as_rng(seed)
+    beta = _beta(beta)
     optimizer.reset()
-    params = model.parameters()
-    rng = np.random.default_rng(seed)
-    smooth_losses([], beta)   # validates beta
     recorded, best, average = [], np.inf, 0.0
     with np.errstate(all="ignore"):
         while len(recorded) < rates.size:
@@ -273,9 +328,16 @@ def lr_sweep(make_model, make_optimizer, rates, X, labels, X_val, labels_val, ep
     >>> out["diverged"].tolist(), bool(out["train_loss"][1] > 100 * out["train_loss"][0])   # 1e6 is far too high
     ([False, False], True)
     """
-    rates = np.asarray(rates, dtype=np.float64)
+    check_callable(make_model, "make_model")
+    check_callable(make_optimizer, "make_optimizer")
+    check_callable(loss, "loss")
+    rates = as_float64(rates, "rates")
     if rates.ndim != 1 or rates.size == 0:
         raise ValueError("rates must be a non-empty 1-D array of learning rates")
+    X, labels = _samples(X, labels)
+    X_val, labels_val = _samples(X_val, labels_val, "X_val", "labels_val")
+    batch_size = _batch_size(batch_size)
+    as_rng(seed)   # checks the seed before the first run
     out = {"train_loss": np.full(rates.size, np.inf), "val_loss": np.full(rates.size, np.inf),
            "diverged": np.zeros(rates.size, dtype=bool)}
     for i, lr in enumerate(rates):
@@ -310,9 +372,13 @@ def seed_sweep(make_model, make_optimizer, seeds, X, labels, X_val, labels_val, 
     >>> out["val_loss"].shape
     (2, 3)
     """
-    seeds = list(seeds)
+    check_callable(make_model, "make_model")
+    check_callable(make_optimizer, "make_optimizer")
+    seeds = _sequence(seeds, "seeds")
     if not seeds:
         raise ValueError("seeds must contain at least one seed")
+    for s in seeds:
+        as_rng(s, "seeds")
     runs = [train_with_validation(make_model(s), make_optimizer(), X, labels, X_val, labels_val, epochs,
                                   batch_size=batch_size, seed=s, loss=loss) for s in seeds]
     return {key: np.array([run[key] for run in runs]) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}

@@ -11,10 +11,10 @@ cost of brute-force grid search, and the kinds of critical points (numpy only).
   equally good minimum every network with two hidden units has.
 """
 
-import numbers
 
 import numpy as np
 
+from ._checks import as_array, as_float64, check_callable, integer, real_number
 from ._grid_kernels import mse_moments
 
 __all__ = ["seed_table", "least_squares_line", "linear_mse_batch", "grid_search", "grid_evaluations",
@@ -22,16 +22,14 @@ __all__ = ["seed_table", "least_squares_line", "linear_mse_batch", "grid_search"
 
 
 def _vector(values, name, min_size=1):
-    arr = np.asarray(values, dtype=np.float64)
+    arr = as_float64(values, name)
     if arr.ndim != 1 or arr.size < min_size or not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be a 1-D array of at least {min_size} finite numbers, got shape {arr.shape}")
     return arr
 
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return integer(value, name, minimum=1)
 
 
 def seed_table(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0):
@@ -45,7 +43,7 @@ def seed_table(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0):
     [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
     """
     w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
-    x, y = float(x), float(y)
+    x, y = real_number(x, "x"), real_number(y, "y")
     return [(float(w), float(b), float(w * x + b - y)) for b in b_values for w in w_values]
 
 
@@ -77,13 +75,16 @@ def linear_mse_batch(X, y):
     >>> f(np.array([[2.0, 1.0], [0.0, 0.0]]))
     array([0., 5.])
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = as_float64(X, "X")
     y = _vector(y, "y")
     if X.ndim != 2 or X.shape[0] != y.size:
         raise ValueError(f"X must have shape (n, d) with n = len(y) = {y.size}, got shape {X.shape}")
 
     def f(thetas):
-        thetas = np.asarray(thetas, dtype=np.float64)
+        thetas = as_float64(thetas, "thetas")
+        if thetas.ndim != 2 or thetas.shape[1] != X.shape[1] + 1:
+            raise ValueError(f"thetas must have shape (m, {X.shape[1] + 1}) (the weights, then the bias), "
+                             f"got shape {thetas.shape}")
         predictions = thetas[:, :-1] @ X.T + thetas[:, -1:]      # (m, n)
         return np.mean((predictions - y) ** 2, axis=1)
 
@@ -112,10 +113,12 @@ def grid_search(batch_loss, lows, highs, n, chunk=20_000):
     >>> best.tolist(), loss, count
     ([0.5, 0.5], 0.0, 9)
     """
+    check_callable(batch_loss, "batch_loss")
     lows, highs = _vector(lows, "lows"), _vector(highs, "highs")
     if lows.shape != highs.shape:
         raise ValueError(f"lows has shape {lows.shape} but highs has shape {highs.shape}")
     n = _positive_int(n, "n")
+    chunk = _positive_int(chunk, "chunk")
     axes = np.array([np.linspace(lo, hi, n) for lo, hi in zip(lows, highs)])   # (d, n)
     d, total = len(axes), n ** len(axes)
     best_point, best_loss, count = None, np.inf, 0
@@ -123,7 +126,7 @@ def grid_search(batch_loss, lows, highs, n, chunk=20_000):
         flat = np.arange(start, min(start + chunk, total))
         index = np.unravel_index(flat, (n,) * d)                  # the grid point of each flat index
         block = axes[np.arange(d)[:, None], np.array(index)].T     # (m, d)
-        losses = np.asarray(batch_loss(block), dtype=np.float64)
+        losses = as_float64(batch_loss(block), "batch_loss's result")
         if losses.shape != (len(block),):
             raise ValueError(f"batch_loss must return shape ({len(block)},), got shape {losses.shape}")
         count += len(block)
@@ -154,7 +157,8 @@ def classify_critical_point(hessian, tol=1e-12):
     >>> classify_critical_point([[2.0, 0.0], [0.0, -1.0]])
     'saddle'
     """
-    H = np.asarray(hessian, dtype=np.float64)
+    H = as_float64(hessian, "hessian")
+    tol = real_number(tol, "tol", finite=False)
     if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.all(np.isfinite(H)):
         raise ValueError(f"hessian must be a finite square matrix, got shape {H.shape}")
     lam = np.linalg.eigvalsh((H + H.T) / 2)
@@ -178,15 +182,17 @@ def swap_hidden_units(params, i, j):
     >>> [p.ravel().tolist() for p in swap_hidden_units([W1, b1, W2], 0, 1)]
     [[2.0, 1.0], [0.2, 0.1], [4.0, 3.0]]
     """
-    arrays = [np.array(p, dtype=np.float64) for p in params]
+    if not isinstance(params, (list, tuple)):
+        raise TypeError(f"params must be a list [W1, b1, W2, ...], got {type(params).__name__}")
+    arrays = [np.array(as_float64(p, f"params[{k}]")) for k, p in enumerate(params)]
     if len(arrays) < 3 or arrays[0].ndim != 2 or arrays[1].ndim != 1 or arrays[2].ndim != 2:
         raise ValueError("params must start with W1 (n_in, h), b1 (h,), W2 (h, n_out)")
     h = arrays[0].shape[1]
     if arrays[1].shape != (h,) or arrays[2].shape[0] != h:
         raise ValueError(f"W1, b1, W2 disagree on the hidden width: {[a.shape for a in arrays[:3]]}")
-    for k in (i, j):
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 0 <= k < h:
-            raise ValueError(f"hidden unit indices must be integers in 0..{h - 1}, got {k!r}")
+    for name, k in (("i", i), ("j", j)):
+        if not 0 <= integer(k, name) < h:
+            raise ValueError(f"hidden unit indices must be integers in 0..{h - 1}, got {name}={k!r}")
     order = np.arange(h)
     order[[i, j]] = order[[j, i]]
     arrays[0], arrays[1], arrays[2] = arrays[0][:, order], arrays[1][order], arrays[2][order, :]

@@ -19,10 +19,10 @@ Everything here is numpy only.
 
 import copy
 import math
-import numbers
 
 import numpy as np
 
+from ._checks import as_float64, check_callable, integer, real_number
 from .optim import Optimizer
 from .surfaces import Surface
 
@@ -53,22 +53,23 @@ def _check_optimizer(optimizer):
 
 
 def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return integer(value, name, minimum=1)
 
 
 def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (0 < value < math.inf):
+    value = real_number(value, name, finite=False)
+    if not 0 < value < math.inf:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+    return value
+
+
+def _check_mapping(value, name, what):
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict mapping {what}, got {type(value).__name__}")
 
 
 def _start(x0):
-    try:
-        x = np.array(x0, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"x0 must be two real numbers, got {x0!r}") from None
+    x = np.array(as_float64(x0, "x0"))
     if x.shape != (2,) or not np.all(np.isfinite(x)):
         raise ValueError(f"x0 must be two finite numbers (shape (2,)), got {x0!r}")
     return x
@@ -139,7 +140,10 @@ def tune_lr(make_optimizer, surface, x0, steps, tol=1e-6, grid=LR_GRID):
     """
     if not callable(make_optimizer):
         raise TypeError("make_optimizer must be a function lr -> optimizer")
-    grid = [_positive("grid value", v) for v in grid]
+    g = as_float64(grid, "grid")
+    if g.ndim != 1:
+        raise ValueError(f"grid must be a 1-D sequence of learning rates, got shape {g.shape}")
+    grid = [_positive("grid value", v) for v in g.tolist()]
     if not grid:
         raise ValueError("grid must hold at least one learning rate")
     best = None
@@ -166,6 +170,18 @@ def race_table(makers, surfaces, steps, tol=1e-6, grid=LR_GRID):
     >>> table["bowl"]["GD"][1]["steps_to_tol"]
     1
     """
+    _check_mapping(makers, "makers", "an optimizer name to a function lr -> optimizer")
+    _check_mapping(surfaces, "surfaces", "a surface name to (surface, x0)")
+    for o_name, make in makers.items():
+        check_callable(make, f"makers[{o_name!r}]")
+    for s_name, pair in surfaces.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"surfaces[{s_name!r}] must be a pair (surface, x0), got {type(pair).__name__}")
+        if not isinstance(pair[0], Surface):
+            raise TypeError(f"surfaces[{s_name!r}][0] (the surface of surfaces) must be a bpcore.surfaces surface, "
+                            f"got {type(pair[0]).__name__}")
+        _start(pair[1])
+    steps = _positive_int("steps", steps)
     return {
         s_name: {o_name: tune_lr(make, surface, x0, steps, tol, grid) for o_name, make in makers.items()}
         for s_name, (surface, x0) in surfaces.items()
@@ -187,10 +203,20 @@ def markdown_table(table, steps):
     | GD | 1, η = 1 |
     """
     steps = _positive_int("steps", steps)
+    _check_mapping(table, "table", "a surface name to {optimizer name: (lr, run)}, as race_table returns")
     surfaces = list(table)
     if not surfaces:
         raise ValueError("table must hold at least one surface")
+    for s in surfaces:
+        _check_mapping(table[s], f"table[{s!r}]", "an optimizer name to (lr, run), as race_table returns")
     optimizers = list(table[surfaces[0]])
+    for s in surfaces:
+        for o in optimizers:
+            cell_value = table[s].get(o)
+            if (not isinstance(cell_value, (tuple, list)) or len(cell_value) != 2
+                    or not isinstance(cell_value[1], dict) or "steps_to_tol" not in cell_value[1]):
+                raise ValueError(f"table[{s!r}][{o!r}] must be (lr, run) as race_table returns, got {cell_value!r}")
+            real_number(cell_value[0], f"the learning rate in table[{s!r}][{o!r}]")
 
     def cell(lr, run):
         reached = f"> {steps}" if run["steps_to_tol"] is None else str(run["steps_to_tol"])
@@ -245,16 +271,10 @@ def measured_rate(path, minimum, skip=None):
     >>> measured_rate(np.array([[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]]), [0.0, 0.0])
     0.5
     """
-    try:
-        path = np.asarray(path, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError("path must be an array of shape (steps + 1, d) of real numbers") from None
+    path = as_float64(path, "path")
     if path.ndim != 2 or path.shape[0] < 3:
         raise ValueError(f"path must have shape (steps + 1, d) with at least 3 rows, got {path.shape}")
-    try:
-        minimum = np.asarray(minimum, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"minimum must be a point of {path.shape[1]} real numbers, got {minimum!r}") from None
+    minimum = as_float64(minimum, "minimum")
     if minimum.shape != (path.shape[1],):
         raise ValueError(f"minimum must be a point of {path.shape[1]} real numbers, got shape {minimum.shape}")
     d = np.linalg.norm(path - minimum, axis=1)
@@ -262,7 +282,7 @@ def measured_rate(path, minimum, skip=None):
         raise ValueError("the path must start away from the minimum at a finite point")
     usable = np.flatnonzero(~(np.isfinite(d) & (d >= 1e-140 * d[0])))
     T = (usable[0] if usable.size else len(d)) - 1
-    s = T // 2 if skip is None else int(skip)
+    s = T // 2 if skip is None else integer(skip, "skip")
     if not 0 <= s < T:
         raise ValueError(f"too few usable steps to measure a rate (skip={s}, last usable step {T})")
     return float((d[T] / d[s]) ** (1.0 / (T - s)))
@@ -278,12 +298,8 @@ def step_sizes(optimizer, grads, x0=0.0):
     [1.0, 0.7071, 0.5774, 0.5]
     """
     _check_optimizer(optimizer)
-    if isinstance(x0, bool) or not isinstance(x0, numbers.Real):
-        raise ValueError(f"x0 must be a real number, got {x0!r}")
-    try:
-        g = np.asarray(grads, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"grads must be a non-empty 1-D sequence of numbers, got {grads!r}") from None
+    x0 = real_number(x0, "x0", finite=False)
+    g = as_float64(grads, "grads")
     if g.ndim != 1 or g.size == 0:
         raise ValueError(f"grads must be a non-empty 1-D sequence of numbers, got shape {g.shape}")
     opt = copy.deepcopy(optimizer)

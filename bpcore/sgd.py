@@ -22,10 +22,10 @@ Everything here is numpy only.
 """
 
 import math
-import numbers
 
 import numpy as np
 
+from ._checks import as_array, as_float64, as_rng, integer, real_number
 from .data import minibatches
 from .optim import Optimizer
 
@@ -53,8 +53,7 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 def _data(x, y):
-    x = np.asarray(x, dtype=np.float64) if _is_real_array(x) else _bad("x", x)
-    y = np.asarray(y, dtype=np.float64) if _is_real_array(y) else _bad("y", y)
+    x, y = as_float64(x, "x"), as_float64(y, "y")
     if x.ndim != 1 or y.ndim != 1:
         raise ValueError(f"x and y must be 1-D arrays, got shapes {x.shape} and {y.shape}")
     if x.shape != y.shape:
@@ -64,38 +63,32 @@ def _data(x, y):
     return x, y
 
 
-def _is_real_array(value):
-    try:
-        arr = np.asarray(value)
-    except (TypeError, ValueError):
-        return False
-    return arr.dtype.kind in "fiu"
-
-
-def _bad(name, value):
-    raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
-
-
-def _params(params):
-    try:
-        p = np.asarray(params, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"params must be two real numbers (w, b), got {params!r}") from None
+def _params(params, name="params"):
+    p = as_float64(params, name)
     if p.shape[-1:] != (2,):
-        raise ValueError(f"params must have shape (2,) or (..., 2) for (w, b), got shape {p.shape}")
+        raise ValueError(f"{name} must have shape (2,) or (..., 2) for (w, b), got shape {p.shape}")
     return p
 
 
+def _seed_list(seeds, name="seeds"):
+    """``seeds`` (any iterable of seeds but a string or a mapping) as a non-empty list."""
+    if isinstance(seeds, (str, bytes, dict)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"{name} must be a list or range of seeds, got {type(seeds).__name__}")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError(f"{name} must name at least one seed")
+    return seeds
+
+
 def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return integer(value, name, minimum=1)
 
 
 def _positive_float(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (0 < value < math.inf):
+    value = real_number(value, name)
+    if not value > 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+    return value
 
 
 # --------------------------------------------------------------------------
@@ -168,7 +161,7 @@ def linreg_loss_grid(w_values, b_values, x, y):
     [[2.0, 0.0]]
     """
     x, y = _data(x, y)
-    W, B = np.meshgrid(np.asarray(w_values, float), np.asarray(b_values, float))
+    W, B = np.meshgrid(as_array(w_values, "w_values", ndim=(0, 1)), as_array(b_values, "b_values", ndim=(0, 1)))
     xx, xm, xy, ym, yy = np.mean(x * x), x.mean(), np.mean(x * y), y.mean(), np.mean(y * y)
     L = W * W * xx + 2 * W * B * xm + B * B - 2 * W * xy - 2 * B * ym + yy
     return W, B, np.maximum(L, 0.0)
@@ -180,7 +173,7 @@ def linreg_loss_grid(w_values, b_values, x, y):
 
 def _grads_and_batch(per_sample_grads, batch_size):
     """The per-sample gradients as an (N, d) float array, N and a batch size in 1..N."""
-    g = np.asarray(per_sample_grads, dtype=np.float64)
+    g = as_float64(per_sample_grads, "per_sample_grads")
     if g.ndim != 2 or g.shape[0] < 2:
         raise ValueError(f"per_sample_grads must have shape (N, d) with N >= 2, got {g.shape}")
     n = g.shape[0]
@@ -224,7 +217,7 @@ def measured_gradient_variance(per_sample_grads, batch_size, draws=2000, seed=0)
     """
     g, n, b = _grads_and_batch(per_sample_grads, batch_size)
     draws = _positive_int("draws", draws)
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     # argsort of uniforms = one random permutation per row; keep the first B
     idx = np.argsort(rng.random((draws, n)), axis=1)[:, :b]
     batch_means = g[idx].mean(axis=1)
@@ -283,15 +276,15 @@ def run_sgd(optimizer, x, y, params0, batch_size, epochs, seed=0, schedule=None,
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a bpcore.optim optimizer, got {type(optimizer).__name__}")
     x, y = _data(x, y)
-    p = _params(params0)
+    p = _params(params0, "params0")
     if p.shape != (2,):
         raise ValueError(f"params0 must be (w, b), got shape {p.shape}")
     b = _positive_int("batch_size", batch_size)
     epochs = _positive_int("epochs", epochs)
     if schedule is not None and not callable(schedule):
         raise TypeError("schedule must be a function of the step number, or None")
+    rng = as_rng(seed)
     optimizer.reset()
-    rng = np.random.default_rng(seed)
     path, evals = [p.copy()], [0]
     t = 0
     for _ in range(epochs):
@@ -322,19 +315,18 @@ def make_tilts(n=64, mean=1.0, std=3.0, seed=0):
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
     std = _positive_float("std", std)
-    if isinstance(mean, bool) or not isinstance(mean, numbers.Real) or not math.isfinite(mean):
-        raise ValueError(f"mean must be a finite real number, got {mean!r}")
-    z = np.random.default_rng(seed).standard_normal(n)
+    mean = real_number(mean, "mean")
+    z = as_rng(seed).standard_normal(n)
     z = (z - z.mean()) / z.std()
     return float(mean) + std * z
 
 
 def _tilts_and_theta(theta, tilts):
-    if not _is_real_array(tilts) or np.ndim(tilts) not in (1, 2) or np.size(tilts) == 0:
-        raise ValueError(f"tilts must be a non-empty 1-D array of real numbers (or 2-D, one batch per row), got {tilts!r}")
-    if not _is_real_array(theta):
-        raise TypeError(f"theta must be a real number or an array of them, got {type(theta).__name__}")
-    return np.asarray(theta, dtype=np.float64), np.asarray(tilts, dtype=np.float64)
+    t = as_float64(tilts, "tilts")
+    if t.ndim not in (1, 2) or t.size == 0:
+        raise ValueError(f"tilts must be a non-empty 1-D array of real numbers (or 2-D, one batch per row), "
+                         f"got shape {t.shape}")
+    return as_array(theta, "theta"), t
 
 
 def tilted_wells_loss(theta, tilts):
@@ -373,8 +365,7 @@ def tilted_wells_critical_points(mean_tilt):
     >>> [round(v, 4) for v in tilted_wells_critical_points(1.0)]
     [-1.1072, 0.2696, 0.8376]
     """
-    if isinstance(mean_tilt, bool) or not isinstance(mean_tilt, numbers.Real):
-        raise ValueError(f"mean_tilt must be a real number, got {mean_tilt!r}")
+    mean_tilt = real_number(mean_tilt, "mean_tilt", finite=False)
     limit = 8.0 / (3.0 * math.sqrt(3.0))
     if not abs(mean_tilt) < limit:
         raise ValueError(f"|mean_tilt| must be below {limit:.4f} for two minima, got {mean_tilt!r}")
@@ -399,7 +390,7 @@ def escape_runs(tilts, theta0, lr, batch_size, steps, seeds):
     >>> paths.shape
     (2, 6)
     """
-    t = np.asarray(tilts, dtype=np.float64)
+    t = as_float64(tilts, "tilts")
     if t.ndim != 1 or t.size < 2:
         raise ValueError(f"tilts must be a 1-D array of at least 2 samples, got shape {t.shape}")
     n = t.size
@@ -408,11 +399,10 @@ def escape_runs(tilts, theta0, lr, batch_size, steps, seeds):
         raise ValueError(f"batch_size must divide the number of samples {n}, got {b}")
     lr = _positive_float("lr", lr)
     steps = _positive_int("steps", steps)
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
-    rngs = [np.random.default_rng(s) for s in seeds]
-    theta = np.full(len(seeds), float(theta0))
+    theta0 = real_number(theta0, "theta0")
+    seeds = _seed_list(seeds)
+    rngs = [as_rng(s, "seeds") for s in seeds]
+    theta = np.full(len(seeds), theta0)
     path = [theta.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
         while len(path) <= steps:

@@ -326,11 +326,8 @@ class GaussianWells(Surface):
     DEFAULT_DEPTHS = (1.0, 0.7, 0.5)
 
     def __init__(self, centers=DEFAULT_CENTERS, depths=DEFAULT_DEPTHS, width=0.8):
-        try:
-            centers = np.array(centers, dtype=np.float64)
-            depths = np.array(depths, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(f"centers must be (k, 2) numbers and depths k numbers, got {centers!r}, {depths!r}") from None
+        centers = np.array(as_float64(centers, "centers"))
+        depths = np.array(as_float64(depths, "depths"))
         if centers.ndim != 2 or centers.shape[1] != 2 or centers.shape[0] == 0:
             raise ValueError(f"centers must have shape (k, 2) with k >= 1, got shape {centers.shape}")
         if depths.shape != (centers.shape[0],):
@@ -338,8 +335,8 @@ class GaussianWells(Surface):
         if not (np.all(np.isfinite(centers)) and np.all(np.isfinite(depths)) and np.all(depths > 0)):
             raise ValueError("centers must be finite and depths positive and finite")
         self.width = _number("width", width)
-        if not self.width > 0:
-            raise ValueError(f"width must be positive, got {width!r}")
+        if not 0 < self.width < 1e150:   # width**2 must be a positive float
+            raise ValueError(f"width must be positive and below 1e150, got {width!r}")
         self.centers, self.depths = centers, depths
         lo, hi = centers.min(axis=0) - 2.0, centers.max(axis=0) + 2.0
         self.bounds = ((float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1])))

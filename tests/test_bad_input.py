@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 import bpcore as bp
-from bpcore import autodiff, data, gradcheck, landscape, loss_sweep, losses, neuron, nn, optim, surfaces, train
+from bpcore import (autodiff, backprop, data, descent, experiments, grid_search, gradcheck, landscape, loss_sweep,
+                    losses, neuron, nn, optim, prose, races, sgd, surfaces, train)
 from bpcore.autodiff import Tensor
 
 
@@ -104,7 +105,125 @@ CATALOGUE = [
     ("Adam", optim.Adam, dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)),
     ("Optimizer.step", lambda params, grads: optim.Adam(0.1).step(params, grads),
      dict(params=[np.ones(2), 1.0], grads=[np.ones(2), 0.5])),
+    # sgd
+    *[(f"sgd.{f.__name__}", f, dict(params=[1.0, 0.5], x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0])) for f in (
+        sgd.linreg_loss, sgd.linreg_grad, sgd.linreg_per_sample_grads)],
+    ("sgd.linreg_loss_grid", sgd.linreg_loss_grid,
+     dict(w_values=[0.0, 2.0], b_values=[1.0], x=[0.0, 1.0], y=[1.0, 3.0])),
+    ("sgd.linreg_minimum", sgd.linreg_minimum, dict(x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0])),
+    ("predicted_gradient_variance", sgd.predicted_gradient_variance,
+     dict(per_sample_grads=[[1.0], [-1.0], [3.0]], batch_size=2)),
+    ("measured_gradient_variance", sgd.measured_gradient_variance,
+     dict(per_sample_grads=[[1.0], [-1.0], [3.0]], batch_size=2, draws=10, seed=0)),
+    ("robbins_monro", sgd.robbins_monro, dict(lr0=0.1, decay_steps=100)),
+    ("run_sgd", sgd.run_sgd, dict(optimizer=optim.SGD(0.1), x=[0.0, 1.0, 2.0, 3.0], y=[1.0, 3.0, 5.0, 7.0],
+                                  params0=[0.0, 0.0], batch_size=2, epochs=2, seed=0, schedule=lambda t: 0.1,
+                                  shuffle=True)),
+    ("steps_per_epoch", sgd.steps_per_epoch, dict(n=10, batch_size=3)),
+    ("tilted_wells_loss", sgd.tilted_wells_loss, dict(theta=1.0, tilts=[1.0, -1.0])),
+    ("tilted_wells_grad", sgd.tilted_wells_grad, dict(theta=1.0, tilts=[1.0, -1.0])),
+    ("tilted_wells_critical_points", sgd.tilted_wells_critical_points, dict(mean_tilt=1.0)),
+    ("make_tilts", sgd.make_tilts, dict(n=8, mean=1.0, std=2.0, seed=0)),
+    ("escape_runs", sgd.escape_runs, dict(tilts=[1.0, 1.0], theta0=0.9, lr=0.1, batch_size=1, steps=3,
+                                          seeds=[0, 1])),
 ]
+
+#: The modules of the later chapters, one list each.
+LATER_MODULES = {
+    "races": [
+        ("descend_until", races.descend_until, dict(optimizer=optim.SGD(0.1), surface=surfaces.Quadratic(condition=1.0),
+                                                    x0=[1.0, 0.0], steps=5, tol=1e-3)),
+        ("tune_lr", races.tune_lr, dict(make_optimizer=optim.SGD, surface=surfaces.Quadratic(condition=1.0),
+                                        x0=[1.0, 1.0], steps=5, tol=1e-6, grid=(0.1, 0.5))),
+        ("race_table", races.race_table, dict(makers={"GD": optim.SGD},
+                                              surfaces={"bowl": (surfaces.Quadratic(condition=1.0), [1.0, 1.0])},
+                                              steps=5, tol=1e-6, grid=(1.0,))),
+        ("markdown_table", lambda table, steps: races.markdown_table(table, steps),
+         dict(table=races.race_table({"GD": optim.SGD}, {"bowl": (surfaces.Quadratic(condition=1.0), [1.0, 1.0])}, 5,
+                                     grid=(1.0,)), steps=5)),
+        ("momentum_optimal", races.momentum_optimal, dict(condition=100.0, mu=1.0)),
+        ("races.measured_rate", races.measured_rate, dict(path=[[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]],
+                                                          minimum=[0.0, 0.0], skip=1)),
+        ("step_sizes", races.step_sizes, dict(optimizer=optim.Adagrad(lr=1.0), grads=[1.0, 1.0, 1.0], x0=0.0)),
+    ],
+    "descent": [
+        ("directional_derivatives", descent.directional_derivatives, dict(gradient=[3.0, 4.0], angles=[0.0, 1.0])),
+        ("contraction_factor", descent.contraction_factor, dict(eigenvalues=[1.0, 10.0], lr=0.1)),
+        ("optimal_lr", descent.optimal_lr, dict(eigenvalues=[1.0, 3.0])),
+        ("descent.measured_rate", descent.measured_rate, dict(path=[[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]],
+                                                              minimum=[0.0, 0.0], first=0, last=3)),
+        ("steps_to_reach", descent.steps_to_reach, dict(path=[[4.0], [2.0], [1.0], [0.5]], minimum=[0.0], tol=1.0)),
+        ("final_points", descent.final_points, dict(surface=surfaces.Quadratic(condition=2), starts=[[1.0, 1.0]],
+                                                    lr=0.5, steps=1)),
+        ("basin_index", descent.basin_index, dict(surface=surfaces.DoubleWell(), points=[[1.0, 0.0], [5.0, 5.0]],
+                                                  tol=1e-3)),
+    ],
+    "grid_search": [
+        ("seed_table", grid_search.seed_table, dict(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0)),
+        ("least_squares_line", grid_search.least_squares_line, dict(x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0])),
+        ("linear_mse_batch", grid_search.linear_mse_batch, dict(X=[[0.0], [1.0]], y=[1.0, 3.0])),
+        ("linear_mse_batch()", lambda thetas: grid_search.linear_mse_batch(np.array([[0.0], [1.0]]),
+                                                                           np.array([1.0, 3.0]))(thetas),
+         dict(thetas=[[2.0, 1.0], [0.0, 0.0]])),
+        ("grid_search", grid_search.grid_search, dict(batch_loss=lambda p: ((p - 0.5) ** 2).sum(axis=1), lows=[0, 0],
+                                                      highs=[1, 1], n=3, chunk=5)),
+        ("grid_evaluations", grid_search.grid_evaluations, dict(n=10, d=3)),
+        ("local_minima_1d", grid_search.local_minima_1d, dict(values=[3.0, 1.0, 2.0, 0.5, 4.0])),
+        ("classify_critical_point", grid_search.classify_critical_point,
+         dict(hessian=[[2.0, 0.0], [0.0, -1.0]], tol=1e-12)),
+        ("swap_hidden_units", grid_search.swap_hidden_units,
+         dict(params=[np.array([[1.0, 2.0]]), np.array([0.1, 0.2]), np.array([[3.0], [4.0]])], i=0, j=1)),
+    ],
+    "experiments": [
+        ("train_val_split", experiments.train_val_split, dict(X=np.arange(10.0).reshape(5, 2), labels=np.arange(5),
+                                                              n_val=2, seed=0)),
+        ("evaluate", experiments.evaluate,
+         dict(model=_model(), X=_X, labels=_LABELS, loss=losses.softmax_cross_entropy)),
+        ("train_with_validation", lambda **kw: experiments.train_with_validation(_model(), **kw),
+         dict(optimizer=optim.SGD(0.1), X=_X, labels=_LABELS, X_val=_X, labels_val=_LABELS, epochs=2, batch_size=2,
+              seed=0, snapshot_epochs=(1,), loss=losses.softmax_cross_entropy)),
+        ("train_with_validation(model)", lambda model: experiments.train_with_validation(
+            model, optim.SGD(0.1), _X, _LABELS, _X, _LABELS, 1), dict(model=_model())),
+        ("probability_grid", experiments.probability_grid, dict(model=_model(), xs=[-1.0, 0.0], ys=[0.0, 1.0])),
+        ("range_test_rates", experiments.range_test_rates, dict(lr_min=0.01, lr_max=1.0, steps=3)),
+        ("smooth_losses", experiments.smooth_losses, dict(values=[2.0, 0.0], beta=0.5)),
+        ("lr_range_test", lambda **kw: experiments.lr_range_test(_model(), **kw),
+         dict(optimizer=optim.SGD(0.1), X=_X, labels=_LABELS, rates=[0.01, 0.1], batch_size=2, seed=0,
+              stop_factor=4.0, beta=0.9, loss=losses.softmax_cross_entropy)),
+        ("lr_sweep", experiments.lr_sweep, dict(make_model=_model, make_optimizer=optim.SGD, rates=[0.1], X=_X,
+                                                labels=_LABELS, X_val=_X, labels_val=_LABELS, epochs=1, batch_size=2,
+                                                seed=0, loss=losses.softmax_cross_entropy)),
+        ("seed_sweep", experiments.seed_sweep, dict(make_model=lambda s: nn.MLP([2, 2], seed=s),
+                                                    make_optimizer=lambda: optim.SGD(0.1), seeds=[0, 1], X=_X,
+                                                    labels=_LABELS, X_val=_X, labels_val=_LABELS, epochs=1,
+                                                    batch_size=2, loss=losses.softmax_cross_entropy)),
+    ],
+    "backprop": [
+        ("activation", backprop.activation, dict(name="relu", z=[-1.0, 2.0])),
+        ("activation_grad", backprop.activation_grad, dict(name="sigmoid", z=[0.0, 1.0])),
+        ("init_mlp2", backprop.init_mlp2, dict(d=2, h=3, m=1, seed=0)),
+        *[(f"{f.__name__}", f, dict(params=backprop.init_mlp2(2, 3, 1, seed=0), X=[[1.0, -0.5]], Y=[[0.5]],
+                                    activation="tanh")) for f in (backprop.mlp2_loss, backprop.mlp2_gradients)],
+        ("mlp2_forward", backprop.mlp2_forward, dict(params=backprop.init_mlp2(2, 3, 1, seed=0), X=[[1.0, -0.5]],
+                                                     activation="tanh")),
+        ("layer_gradient_norms", backprop.layer_gradient_norms, dict(activation="tanh", gain=1.0, depth=3, width=4, n=4,
+                                                                     seed=0)),
+        ("graph_storage", backprop.graph_storage, dict(tensor=(Tensor(np.ones(3)) * 2.0).tanh().sum())),
+        ("mlp_pass_steps", backprop.mlp_pass_steps, dict(x=[1.0, -0.5], y=0.0, W1=[[0.5, -0.4], [0.3, 0.8]],
+                                                         b1=[0.1, -0.1], W2=[0.9, -0.6], b2=0.2)),
+    ],
+    "prose": [
+        ("number", prose.number, dict(value=2 / 3, digits=3)),
+    ],
+    "surfaces": [
+        ("GaussianWells", surfaces.GaussianWells,
+         dict(centers=[[-1.5, 0.0], [1.3, 1.0]], depths=[1.0, 0.7], width=0.8)),
+        ("GaussianWells.value", lambda xy: surfaces.GaussianWells().value(xy), dict(xy=[1.0, 2.0])),
+        ("GaussianWells.grad", lambda xy: surfaces.GaussianWells().grad(xy), dict(xy=[1.0, 2.0])),
+        ("GaussianWells.hessian", lambda xy: surfaces.GaussianWells().hessian(xy), dict(xy=[1.0, 2.0])),
+    ],
+}
+CATALOGUE += [call for calls in LATER_MODULES.values() for call in calls]
 
 _CALLS = [(name, function, kwargs, arg) for name, function, kwargs in CATALOGUE for arg in kwargs]
 
@@ -136,6 +255,12 @@ _VALID_CALLS = {
     ("Quadratic(A)", "A", "None"),               # A=None: build A from condition, angle, scale
     ("random_direction", "params", "a ragged list"),  # a list of two arrays of different shapes
     ("fit", "batch_size", "None"),               # full-batch gradient descent
+    ("run_sgd", "schedule", "None"),             # a constant learning rate
+    *[("mlp_pass_steps", arg, "None") for arg in ("x", "y", "W1", "b1", "W2", "b2")],  # the chapter's network
+    *[(name, "batch_size", "None") for name in ("train_with_validation", "lr_sweep", "seed_sweep")],  # full batch
+    ("train_with_validation", "snapshot_epochs", "an empty array"),  # no snapshots, like the default ()
+    ("races.measured_rate", "skip", "None"),     # the second half
+    ("descent.measured_rate", "first", "None"), ("descent.measured_rate", "last", "None"),  # the second half
 }
 
 
