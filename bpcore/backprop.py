@@ -36,6 +36,7 @@ import numpy as np
 
 from . import losses
 from ._checks import as_array, as_float64, as_rng, integer, to_float
+from ._stages import pass_stages
 
 __all__ = [
     "ACTIVATIONS",
@@ -352,13 +353,8 @@ def mlp_pass_steps(x=None, y=None, W1=None, b1=None, W2=None, b2=None):
         ("Backward: the first layer, ∂L/∂W₁ = xᵀ δ₁ (an outer product) and ∂L/∂b₁ = δ₁.",
          {"W1": f"∂L/∂W₁ =\n{_mat(d_W1)}", "b1": f"∂L/∂b₁ =\n{_vec(d_b1)}"}, {"W1", "b1"}, [("W1", "z"), ("b1", "z")]),
     ]
-    stages, labels, grads = [], {}, {}
-    for note, new_labels, highlight in forward:
-        labels = {**labels, **new_labels}
-        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=[], values=values))
-    for note, new_grads, highlight, edges in backward:
-        grads = {**grads, **new_grads}
-        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=edges, values=values))
+    stages = pass_stages(forward, backward, values)
+    labels, grads = stages[-1]["labels"], stages[-1]["grads"]
     stages.append(dict(note="Done: every parameter has its gradient and no weight has changed; the update is the optimizer's separate step.",
                        labels=labels, grads=grads, highlight={"W1", "b1", "W2", "b2"}, backward_edges=[], values=values))
     return stages

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import landscape, losses, optim
 from ._checks import as_array, to_float
+from ._stages import pass_stages
 
 __all__ = ["forward_backward", "pass_steps", "descend", "loss_grid"]
 
@@ -131,13 +132,8 @@ def pass_steps(W=2.0, b=-0.5, x=1.0, y=3.0, lr=0.1):
         ("Backward: a multiply scales by the other input: ∂L/∂W = ∂L/∂u · x.", {"W": f"∂L/∂W = {g(v['dL_dW'])}"},
          {"W"}, [("W", "u")]),
     ]
-    stages, labels, grads = [], dict(_OPERATIONS), {}
-    for note, new_labels, highlight in forward:
-        labels = {**labels, **new_labels}
-        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=[], values=v))
-    for note, new_grads, highlight, edges in backward:
-        grads = {**grads, **new_grads}
-        stages.append(dict(note=note, labels=labels, grads=grads, highlight=highlight, backward_edges=edges, values=v))
+    stages = pass_stages(forward, backward, v, labels=_OPERATIONS)
+    labels, grads = stages[-1]["labels"], stages[-1]["grads"]
     update = {"W": f"W = {g(v['W'])} → {g(v['W_new'])}", "b": f"b = {g(v['b'])} → {g(v['b_new'])}"}
     stages.append(dict(note=f"Update (η = {g(v['lr'])}): W ← W − η·∂L/∂W, b ← b − η·∂L/∂b.",
                        labels={**labels, **update}, grads=grads, highlight={"W", "b"}, backward_edges=[], values=v))
