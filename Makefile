@@ -17,7 +17,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: book test notebooks student grade serve vendor setup setup-test clean benchmarks lab pdf page-weight
+.PHONY: book test notebooks student grade serve vendor setup setup-browser setup-test clean benchmarks lab pdf page-weight
 
 # ---- set-up ---------------------------------------------------------------
 
@@ -32,7 +32,11 @@ $(VENV)/.book-deps: $(BIN)/python requirements.txt requirements-book.txt constra
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-$(VENV)/.test-deps: $(VENV)/.book-deps requirements-test.txt
+$(VENV)/.browser-deps: $(VENV)/.book-deps requirements-browser.txt
+	$(PIP) install -q -r requirements-browser.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.browser-deps requirements-test.txt
 	$(PIP) install -q -r requirements-test.txt -c constraints.txt
 	touch $@
 
@@ -44,6 +48,7 @@ _vendor/.stamp: node_modules/.package-lock.json tools/vendor_assets.py
 	touch $@
 
 setup: $(VENV)/.book-deps
+setup-browser: $(VENV)/.browser-deps
 setup-test: $(VENV)/.test-deps
 vendor: $(BIN)/python _vendor/.stamp
 
@@ -69,11 +74,11 @@ book: setup vendor _build/html/.stamp
 # The whole book as one PDF, printed by Debian's Chromium from the HTML book
 # and written beside it, where the preface links it. Publish the site after
 # `make pdf`, not after `make book` alone.
-pdf: setup-test book
+pdf: setup-browser book
 	$(BIN)/python tools/make_pdf.py
 
 # Bytes each page transfers on a first visit (tools/page_weight.py).
-page-weight: setup-test
+page-weight: setup-browser
 	$(BIN)/python tools/page_weight.py
 
 serve:

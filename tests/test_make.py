@@ -83,3 +83,12 @@ def test_a_failed_build_leaves_no_stamp():
     recipe = (ROOT / "Makefile").read_text().split("_build/html/.stamp:", 1)[1].split("\n\n", 1)[0]
     lines = [line.strip() for line in recipe.splitlines()[1:]]
     assert lines[-1] == "touch $@" and any("jupyter-book build" in line and "-W" in line for line in lines[:-1])
+
+
+def test_make_pdf_installs_the_browser_tools_not_the_test_toolchain(tree):
+    (tree / ".venv" / ".test-deps").unlink()
+    (tree / "requirements-browser.txt").write_text("")
+    os.utime(tree / "requirements-browser.txt", (OLD, OLD))
+    plan = make(tree, "-n", "pdf").stdout
+    assert "-r requirements-browser.txt" in plan, plan
+    assert "requirements-test.txt" not in plan, plan
