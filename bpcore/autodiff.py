@@ -442,9 +442,8 @@ class Tensor:
 
 def _one_minus_square(t):
     """:math:`1 - t^2`, tanh's derivative from its output, in one new array (not two)."""
-    d = t * t
-    np.subtract(1.0, d, out=d)
-    return d
+    d = np.multiply(t, t, out=np.empty_like(t))  # an array even when t is a 0-d scalar
+    return np.subtract(1.0, d, out=d)
 
 
 def _spread(g, shape, kept_shape):
