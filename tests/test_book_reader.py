@@ -210,6 +210,32 @@ def test_phone_layout(browser, server, page_name):  # noqa: F811
         context.close()
 
 
+DESKTOP_FIT_JS = """() => ({
+  equations: [...document.querySelectorAll('.bd-article mjx-container[display="true"]')].map(m => ({
+    id: (m.closest('div.math') || {}).id || (m.getAttribute('aria-label') || m.textContent).slice(0, 60),
+    content: m.scrollWidth, box: m.clientWidth})),
+  code: [...document.querySelectorAll('.bd-article div.highlight pre, .bd-article div.cell_output pre')].map(p => ({
+    line: p.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 60),
+    content: p.scrollWidth, box: p.clientWidth})),
+})"""
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_equations_and_code_fit_the_column_on_a_desktop(browser, server, page_name):  # noqa: F811
+    """At 1280 px nothing is cut off: a display equation fits its column
+    (long ones are broken over lines), and a code line wraps."""
+    context, page, log = open_page(browser, server, page_name, viewport=DESKTOP)
+    try:
+        fit = page.evaluate(DESKTOP_FIT_JS)
+        wide = [f"{eq['id']!r} ({eq['content']} px in {eq['box']} px)" for eq in fit["equations"]
+                if eq["content"] > eq["box"] + 1]
+        assert not wide, f"{page_name}: display equations wider than the column at 1280 px: {wide}"
+        long = [f"{c['line']!r} ({c['content']} px in {c['box']} px)" for c in fit["code"] if c["content"] > c["box"] + 1]
+        assert not long, f"{page_name}: code wider than the column at 1280 px: {long}"
+    finally:
+        context.close()
+
+
 DARK_FIGURES_JS = """() => {
   const lum = c => { const m = c.match(/[\\d.]+/g); if (!m) return null;
     const [r, g, b, a] = m.map(Number); return {l: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255, a: a === undefined ? 1 : a}; };
