@@ -26,6 +26,7 @@
 7. The download button of a chapter serves ``_sources/chapters/NN.ipynb``,
    the MyST source with every solution in it. It serves the clean student
    notebook instead, as the launch buttons do.
+8. ``bpbook-zoom.js``: a tap or click on a figure opens it full-size (phones).
 """
 
 import re
@@ -162,6 +163,7 @@ def _download_clean_notebooks(app: Sphinx, exception):
 
 def setup(app: Sphinx):
     app.add_css_file("bpbook.css")
+    app.add_js_file("bpbook-zoom.js", loading_method="defer")
     app.connect("doctree-resolved", _alt_from_caption)
     app.connect("html-page-context", _bibliography_as_list, priority=902)
     # Priority > 500 so that myst-nb and sphinx-thebe have added their scripts.

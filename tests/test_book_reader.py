@@ -272,3 +272,24 @@ def test_page_weight(browser, server, page_name):  # noqa: F811
         f"{page_name} transfers {totals['own'] / 1e6:.2f} MB of its own on first load "
         f"(budget {page_weight.PAGE_BUDGET / 1e6:.0f} MB, MathJax and theme assets excluded)"
     )
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if p.startswith("chapters/0")])
+def test_a_tap_opens_a_figure_full_size_on_a_phone(browser, server, page_name):  # noqa: F811
+    context, page, log = open_page(browser, server, page_name, viewport=PHONE)
+    try:
+        image = page.locator(".bd-article img").first
+        image.scroll_into_view_if_needed()
+        shown = image.evaluate("img => ({width: img.getBoundingClientRect().width, natural: img.naturalWidth})")
+        image.click()
+        dialog = page.locator("dialog.bp-zoom[open]")
+        assert dialog.count() == 1, f"{page_name}: tapping a figure opened nothing"
+        big = dialog.locator("img").evaluate("img => img.getBoundingClientRect().width")
+        assert big >= 0.45 * shown["natural"] and big > 1.5 * shown["width"], (
+            f"{page_name}: the full-size figure is {big:.0f} px wide (in the page {shown['width']:.0f} px, "
+            f"bitmap {shown['natural']} px)")
+        page.keyboard.press("Escape")
+        assert page.locator("dialog.bp-zoom").count() == 0, "Escape does not close the full-size figure"
+        assert not log.problems, "\n".join(log.problems)
+    finally:
+        context.close()
