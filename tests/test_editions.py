@@ -263,3 +263,13 @@ def test_make_student_does_not_point_at_the_scratch_build_folder():
         "Finished generating HTML for book.\nYour book's HTML pages are here:\n    src/_build/html/\n", doprint=False)
     assert _without_banner(log) == "reading sources...\nbuild succeeded.\n"
     assert _without_banner("no banner here\n") == "no banner here\n"
+
+
+def test_a_citation_and_its_locator_share_one_pair_of_brackets():
+    from clean_notebook import CITE_LOCATOR
+
+    text = "([Nocedal and Wright, 2006](#ref-nw)) (Chapter 3); ([A, 1](#ref-a); [B, 2](#ref-b)) (Section 5.5)"
+    assert CITE_LOCATOR.sub(r"\1, \2)", text) == \
+        "([Nocedal and Wright, 2006](#ref-nw), Chapter 3); ([A, 1](#ref-a); [B, 2](#ref-b), Section 5.5)"
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):   # and the committed clean notebooks say so
+        assert not CITE_LOCATOR.search(path.read_text(encoding="utf-8")), f"{path.name}: a citation in double brackets"
