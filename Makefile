@@ -74,8 +74,12 @@ book: setup vendor _build/html/.stamp
 # The whole book as one PDF, printed by Debian's Chromium from the HTML book
 # and written beside it, where the preface links it. Publish the site after
 # `make pdf`, not after `make book` alone.
-pdf: setup-browser book
+PDF := _build/html/backprop-book.pdf
+
+$(PDF): _build/html/.stamp $(VENV)/.browser-deps tools/make_pdf.py tools/book_site.py
 	$(BIN)/python tools/make_pdf.py
+
+pdf: setup-browser book $(PDF)
 
 # Bytes each page transfers on a first visit (tools/page_weight.py).
 page-weight: setup-browser
@@ -117,7 +121,9 @@ grade: setup
 # optional numpy SIMD kernel off (tests/test_nbval_no_simd.py).
 TEST_WORKERS ?= 2
 
-test: setup-test book student
+# The PDF is printed once here (when the book changed); test_pdf.py and the
+# leak test read it.
+test: setup-test book student $(PDF)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 benchmarks: setup
