@@ -7,8 +7,9 @@ from bpcore import grid_search as gs
 from bpcore import landscape, losses, nn
 
 
-def test_seed_table_reproduces_the_seed():
-    assert gs.seed_table() == [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
+def test_notes_table_reproduces_the_course_notes():
+    assert gs.seed_table is gs.notes_table   # the old name still works
+    assert gs.notes_table() == [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
 
 
 def test_least_squares_line_is_the_minimum_of_the_mse():
@@ -51,6 +52,14 @@ def test_local_minima_and_classification():
     assert gs.classify_critical_point(-np.eye(2)) == "maximum"
     assert gs.classify_critical_point([[1.0, 0.0], [0.0, -2.0]]) == "saddle"
     assert gs.classify_critical_point([[1.0, 0.0], [0.0, 0.0]]) == "flat"
+    assert gs.classify_critical_point([[-1.0, 0.0], [0.0, 0.0]]) == "flat"
+    # mixed signs make a saddle whatever the zero eigenvalues (issue 19)
+    assert gs.classify_critical_point(np.diag([1.0, -1.0, 0.0])) == "saddle"
+    assert gs.classify_critical_point(np.diag([0.0, 0.0, -3.0, 2.0])) == "saddle"
+    rotation = np.linalg.qr(np.random.default_rng(0).normal(size=(3, 3)))[0]
+    assert gs.classify_critical_point(rotation @ np.diag([1.0, -1.0, 0.0]) @ rotation.T) == "saddle"
+    with pytest.raises(ValueError, match="empty"):   # issue 22: not 'minimum'
+        gs.classify_critical_point(np.zeros((0, 0)))
     with pytest.raises(ValueError, match="square"):
         gs.classify_critical_point([1.0, 2.0])
 
