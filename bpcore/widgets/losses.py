@@ -69,7 +69,9 @@ def loss_explorer(task="regression", y_true=None, y_pred=None):
         values = np.array([-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0])
         caption = (f"Each regression loss (left) and its gradient ∂L/∂ŷ (right) against the prediction, for the target "
                    f"y = {y_true:g} (dotted line). Huber coincides with the half squared error while |y − ŷ| ≤ δ = 1, "
-                   "so there one curve hides the other; beyond, its gradient stays at ±1 like the absolute error's.")
+                   "so there one curve hides the other; beyond, its gradient stays at ±1 like the absolute error's. "
+                   "The markers have a different shape per curve and nest where two values coincide; a triangle at "
+                   "a panel's edge marks a value beyond the axis.")
         param_label = "prediction ŷ"
     else:
         y_true = 1.0 if y_true is None else y_true
@@ -86,7 +88,8 @@ def loss_explorer(task="regression", y_true=None, y_pred=None):
     labels = [f"{v:.2f}" for v in values]
     alts = [
         f"Loss curves and gradient curves against the prediction for target {y_true:g}; "
-        f"the current prediction {v:.2f} is marked on every curve."
+        f"the current prediction {v:.2f} is marked on every curve (a triangle at a panel's edge marks a value "
+        "beyond the axis)."
         for v in values
     ]
     return _explorable(
