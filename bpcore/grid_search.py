@@ -17,7 +17,7 @@ import numpy as np
 from ._checks import as_array, as_float64, check_callable, integer, real_number
 from ._grid_kernels import mse_moments
 
-__all__ = ["notes_table", "least_squares_line", "linear_mse_batch", "grid_search", "grid_evaluations",
+__all__ = ["notes_table", "least_squares_line", "exact_mse_grid", "linear_mse_batch", "grid_search", "grid_evaluations",
            "local_minima_1d", "classify_critical_point", "swap_hidden_units"]
 
 
@@ -67,6 +67,34 @@ def least_squares_line(x, y):
     if not v_xx > 0:
         raise ValueError("x must not be constant: with one distinct input the minimum is a whole line, not a point")
     return float(w_star), float(y_mean - w_star * x_mean)
+
+
+def exact_mse_grid(x, y, w_values, b_values):
+    r"""The MSE of :math:`\hat y = w x + b` at every grid point, computed in
+    exact rational arithmetic (:class:`fractions.Fraction`) from the float
+    inputs and rounded once at the end: the reference against which the
+    floating-point methods of :func:`bpcore.landscape.loss_grid` are measured.
+    Shape ``(len(b_values), len(w_values))``, as ``loss_grid``. Slow (pure
+    Python): meant for a few hundred points.
+
+    >>> exact_mse_grid([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], [2.0, 1.0], [1.0, 0.0])
+    array([[0.        , 1.66666667],
+           [1.        , 4.66666667]])
+    """
+    from fractions import Fraction
+
+    x, y = _vector(x, "x"), _vector(y, "y")
+    if x.shape != y.shape:
+        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
+    w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
+    xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+    n = len(xs)
+
+    def mse(w, b):
+        w, b = Fraction(float(w)), Fraction(float(b))
+        return float(sum((w * xi + b - yi) ** 2 for xi, yi in zip(xs, ys)) / n)
+
+    return np.array([[mse(w, b) for w in w_values] for b in b_values])
 
 
 def linear_mse_batch(X, y):
