@@ -19,7 +19,8 @@ _cached_curves = functools.lru_cache(maxsize=32)(loss_sweep.curves)
 
 def _loss_title(y_true, y_pred, task):
     symbol = "ŷ" if task == "regression" else "p"
-    return f"target y = {y_true:g}, prediction {symbol} = {y_pred:.2f}"
+    # a true minus sign (U+2212), as in the book's text
+    return f"target y = {y_true:g}, prediction {symbol} = {y_pred:.2f}".replace("-", "\u2212")
 
 
 def loss_explorer_figure(y_true=1.0, y_pred=0.0, task="regression"):
