@@ -1,7 +1,7 @@
-r"""Chapter 2's numbers: the seed's (w, b) table, the least-squares line, the
+r"""Chapter 2's numbers: the course notes' (w, b) table, the least-squares line, the
 cost of brute-force grid search, and the kinds of critical points (numpy only).
 
-* :func:`seed_table` recomputes the seed's four-row table from a stated model;
+* :func:`notes_table` recomputes the course notes' four-row table from a stated model;
 * :func:`least_squares_line` is the minimum of the MSE bowl in closed form;
 * :func:`grid_search` evaluates a batched loss at all :math:`n^d` points of a
   grid (the brute force that gradient descent replaces), and
@@ -17,7 +17,7 @@ import numpy as np
 from ._checks import as_array, as_float64, check_callable, integer, real_number
 from ._grid_kernels import mse_moments
 
-__all__ = ["seed_table", "least_squares_line", "linear_mse_batch", "grid_search", "grid_evaluations",
+__all__ = ["notes_table", "least_squares_line", "exact_mse_grid", "linear_mse_batch", "grid_search", "grid_evaluations",
            "local_minima_1d", "classify_critical_point", "swap_hidden_units"]
 
 
@@ -32,19 +32,23 @@ def _positive_int(value, name):
     return integer(value, name, minimum=1)
 
 
-def seed_table(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0):
+def notes_table(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0):
     r"""Rows ``(w, b, L)`` of the signed error :math:`L = \hat y - y` of the
     model :math:`\hat y = w x + b` on one example ``(x, y)``, for every
     ``b`` (outer loop) and ``w`` (inner loop).
 
-    With :math:`x = 1, y = -1` this is :math:`L = w + b + 1`, the seed's table.
+    With :math:`x = 1, y = -1` this is :math:`L = w + b + 1`, the table of the
+    course notes the book grew from.
 
-    >>> seed_table()
+    >>> notes_table()
     [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
     """
     w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
     x, y = real_number(x, "x"), real_number(y, "y")
     return [(float(w), float(b), float(w * x + b - y)) for b in b_values for w in w_values]
+
+
+seed_table = notes_table   # the old name ("seed" meant the course notes); not in __all__
 
 
 def least_squares_line(x, y):
@@ -63,6 +67,34 @@ def least_squares_line(x, y):
     if not v_xx > 0:
         raise ValueError("x must not be constant: with one distinct input the minimum is a whole line, not a point")
     return float(w_star), float(y_mean - w_star * x_mean)
+
+
+def exact_mse_grid(x, y, w_values, b_values):
+    r"""The MSE of :math:`\hat y = w x + b` at every grid point, computed in
+    exact rational arithmetic (:class:`fractions.Fraction`) from the float
+    inputs and rounded once at the end: the reference against which the
+    floating-point methods of :func:`bpcore.landscape.loss_grid` are measured.
+    Shape ``(len(b_values), len(w_values))``, as ``loss_grid``. Slow (pure
+    Python): meant for a few hundred points.
+
+    >>> exact_mse_grid([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], [2.0, 1.0], [1.0, 0.0])
+    array([[0.        , 1.66666667],
+           [1.        , 4.66666667]])
+    """
+    from fractions import Fraction
+
+    x, y = _vector(x, "x"), _vector(y, "y")
+    if x.shape != y.shape:
+        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
+    w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
+    xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+    n = len(xs)
+
+    def mse(w, b):
+        w, b = Fraction(float(w)), Fraction(float(b))
+        return float(sum((w * xi + b - yi) ** 2 for xi, yi in zip(xs, ys)) / n)
+
+    return np.array([[mse(w, b) for w in w_values] for b in b_values])
 
 
 def linear_mse_batch(X, y):
@@ -150,25 +182,36 @@ def local_minima_1d(values):
 
 def classify_critical_point(hessian, tol=1e-12):
     r"""What a critical point is, from the eigenvalues :math:`\lambda_i` of its
-    Hessian: ``"minimum"`` (all :math:`> 0`), ``"maximum"`` (all
-    :math:`< 0`), ``"saddle"`` (both signs) or ``"flat"`` (some
-    :math:`|\lambda_i| \le` ``tol``: the second derivatives do not decide).
+    Hessian (eq-hessian-test), with :math:`|\lambda_i| \le` ``tol`` counted as zero:
+
+    * ``"saddle"`` if some :math:`\lambda_i > 0` and some :math:`\lambda_j < 0`,
+      whatever the others: the loss rises along one eigenvector and falls
+      along another, so the point is neither a minimum nor a maximum;
+    * ``"minimum"`` if all :math:`\lambda_i > 0`, ``"maximum"`` if all
+      :math:`< 0`;
+    * ``"flat"`` otherwise (some :math:`\lambda_i = 0`, the rest of one sign
+      or none): the second derivatives do not decide, higher-order terms do.
 
     >>> classify_critical_point([[2.0, 0.0], [0.0, -1.0]])
     'saddle'
+    >>> classify_critical_point(np.diag([1.0, -1.0, 0.0]))
+    'saddle'
+    >>> classify_critical_point(np.diag([1.0, 0.0]))
+    'flat'
     """
     H = as_float64(hessian, "hessian")
     tol = real_number(tol, "tol", finite=False)
     if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.all(np.isfinite(H)):
         raise ValueError(f"hessian must be a finite square matrix, got shape {H.shape}")
+    if H.size == 0:
+        raise ValueError("hessian is empty (shape (0, 0)): a critical point needs at least one parameter")
     lam = np.linalg.eigvalsh((H + H.T) / 2)
+    up, down = np.any(lam > tol), np.any(lam < -tol)
+    if up and down:
+        return "saddle"
     if np.any(np.abs(lam) <= tol):
         return "flat"
-    if np.all(lam > 0):
-        return "minimum"
-    if np.all(lam < 0):
-        return "maximum"
-    return "saddle"
+    return "minimum" if up else "maximum"
 
 
 def swap_hidden_units(params, i, j):

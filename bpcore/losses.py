@@ -26,8 +26,9 @@ before taking logarithms. The loss is then always finite (at most
 :math:`-\ln 10^{-12} \approx 27.6` per observation) and never warns. The
 gradients are those of the clipped function: exact inside the clip range and
 zero where the clip is active (the clipped loss is flat there). To train a
-classifier, prefer :func:`softmax_cross_entropy`, which works on logits and
-needs no clipping at all.
+classifier, prefer :func:`binary_cross_entropy_with_logits` (two classes)
+or :func:`softmax_cross_entropy` (any number), which work on logits and need
+no clipping at all.
 """
 
 import functools
@@ -43,7 +44,9 @@ from .autodiff import Tensor, exp, log, log_softmax as _log_softmax
 __all__ = [
     "EPS",
     "mse", "mse_grad", "half_mse", "half_mse_grad", "mae", "mae_grad", "huber", "huber_grad",
-    "binary_cross_entropy", "binary_cross_entropy_grad", "cross_entropy", "cross_entropy_grad",
+    "binary_cross_entropy", "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits_grad",
+    "cross_entropy", "cross_entropy_grad",
     "softmax", "log_softmax", "softmax_cross_entropy", "softmax_cross_entropy_grad",
 ]
 
@@ -65,6 +68,9 @@ def _pair(y_true, y_pred, name="y_pred"):
     """Validated ``(y, y_pred, y_pred values)`` for element-wise losses."""
     y = as_float64(y_true, "y_true")
     yhat, values = _prediction(y_pred, name)
+    if y.size != values.size:   # no reshape can help: say so rather than suggest one
+        raise ValueError(f"y_true has shape {y.shape} ({y.size} values) but {name} has shape {values.shape} "
+                         f"({values.size} values); a loss needs one prediction per target")
     check_same_shape(y, values, "y_true", name)
     check_nonempty(y, "y_true")
     return y, yhat, values
@@ -255,7 +261,10 @@ def huber(y_true, y_pred, delta=1.0, axis=None):
     r"""Huber loss: quadratic for small residuals, linear for large ones.
 
     .. math:: \frac1n\sum_i \begin{cases}\frac12 r_i^2 & |r_i|\le\delta\\
-              \delta\,(|r_i|-\frac12\delta) & |r_i|>\delta\end{cases},\qquad r_i=\hat y_i-y_i.
+              \delta\,(|r_i|-\frac12\delta) & |r_i|>\delta\end{cases},\qquad r_i=y_i-\hat y_i
+
+    (the residual of the book, eq-residual; only :math:`|r_i|` enters, so the
+    sign convention does not change the value).
 
     Written as :math:`\frac12 q^2+\delta(|r|-q)` with :math:`q=\min(|r|,\delta)`,
     one expression for both cases.
@@ -318,6 +327,69 @@ def binary_cross_entropy_grad(y_true, p):
     pc = values.clip(EPS, 1.0 - EPS)
     inside = (values >= EPS) & (values <= 1.0 - EPS)
     return _gradient(inside * (pc - y) / (pc * (1.0 - pc)) / y.size, p)
+
+
+def _bce_logit_inputs(y_true, logits):
+    y, z, values = _pair(y_true, logits, name="logits")
+    check_in_unit_interval(y, "y_true", error=ValueError)
+    return y, z, values
+
+
+def _softplus(z):
+    r""":math:`\log(1 + e^{z})` without overflow or cancellation, as ``np.logaddexp(0, z)``.
+
+    A Tensor gives a Tensor whose local gradient is :math:`\sigma(z)`, computed
+    stably too (so the gradient at :math:`z = 0` is exactly :math:`\tfrac12`).
+    """
+    if isinstance(z, Tensor):
+        return z._unary(np.logaddexp(0.0, z.data), lambda _: _sigmoid(z.data), "softplus")
+    return np.logaddexp(0.0, z)
+
+
+def _sigmoid(z):
+    """:math:`1/(1+e^{-z})` for any float z: no exponent is ever positive."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+@_no_silent_overflow
+def binary_cross_entropy_with_logits(y_true, logits):
+    r"""Binary cross-entropy of :math:`p = \sigma(z)`, computed from the logit :math:`z` itself.
+
+    .. math:: \frac1n\sum_i \big[y_i \operatorname{softplus}(-z_i) + (1 - y_i)\operatorname{softplus}(z_i)\big],
+              \qquad \operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|}),
+
+    which equals :func:`binary_cross_entropy` of :math:`\sigma(z)` wherever
+    the latter is not clipped, because :math:`-\log\sigma(z) = \operatorname{softplus}(-z)`
+    and :math:`-\log(1-\sigma(z)) = \operatorname{softplus}(z)`. No probability
+    is formed, so nothing is clipped: for :math:`y = 1` the loss keeps growing
+    like :math:`|z|` as :math:`z \to -\infty` and its gradient stays near
+    :math:`-1/n`. This is PyTorch's ``BCEWithLogitsLoss`` (mean reduction), to
+    rounding: where a term is below :math:`10^{-16}` (a confident right answer)
+    PyTorch's :math:`\log(1 + e^{-|z|})` rounds it away and this keeps it.
+    ``y_true`` in [0, 1], ``logits`` any finite numbers of the same shape.
+
+    >>> round(binary_cross_entropy_with_logits([1.0], [-30.0]), 6)   # the probability form clips at 27.63
+    30.0
+    >>> binary_cross_entropy_with_logits([1.0, 0.0], [1e4, -1e4])
+    0.0
+    """
+    y, z, _ = _bce_logit_inputs(y_true, logits)
+    # y softplus(-z) + (1 - y) softplus(z) rather than softplus(z) - y z: for y = 1 and
+    # z = 30 the latter subtracts 30 from 30 + 9.4e-14 and keeps one digit; this is exact
+    return _loss((y * _softplus(-z) + (1.0 - y) * _softplus(z)).mean())
+
+
+@_no_silent_overflow
+def binary_cross_entropy_with_logits_grad(y_true, logits):
+    r""":math:`\partial L/\partial z_i = \frac1n\big(\sigma(z_i) - y_i\big)`, with a stable sigmoid.
+
+    >>> binary_cross_entropy_with_logits_grad([1.0, 0.0], [0.0, 0.0])
+    array([-0.25,  0.25])
+    """
+    y, _, values = _bce_logit_inputs(y_true, logits)
+    # (1 - y) sigma(z) - y sigma(-z) = sigma(z) - y, without 1 - (1 - 1e-13) losing digits
+    return _gradient(((1.0 - y) * _sigmoid(values) - y * _sigmoid(-values)) / y.size, logits)
 
 
 @_no_silent_overflow
@@ -399,6 +471,8 @@ def softmax_cross_entropy(y_true, logits):
     row maximum first, so the loss is finite and exact for logits of any
     magnitude up to :math:`|z| = 10^{300}` (equal logits give exactly
     :math:`\ln M`). ``y_true``: integer labels ``(n,)`` or one-hot ``(n, M)``.
+    A logit of :math:`-\infty` (a masked class) is allowed for the classes an
+    observation does not belong to; it contributes nothing, as in PyTorch.
 
     >>> softmax_cross_entropy([0], [[1e4, 0.0]])
     0.0
@@ -407,8 +481,11 @@ def softmax_cross_entropy(y_true, logits):
     """
     z, values = _prediction(logits, "logits")
     Y = _class_targets(y_true, values, "logits")
+    # Only the classes with y_ic > 0 enter: a masked logit (-inf) has log p = -inf,
+    # and 0 * (-inf) would be NaN where the term is 0 (torch's value).
+    picked = np.nonzero(Y)
     # 0.0 - x rather than -x: a perfect prediction gives 0.0, not -0.0
-    return _loss(0.0 - (Y * log_softmax(z, axis=1)).sum(axis=1).mean())
+    return _loss(0.0 - (Y[picked] * log_softmax(z, axis=1)[picked]).sum() / len(Y))
 
 
 @_no_silent_overflow

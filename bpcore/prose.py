@@ -14,11 +14,18 @@ every chapter glues its numbers through :func:`glue`, which rounds to
 0.3
 >>> number(2 / 3, digits=3)
 0.667
+
+A negative number in running text wants a true minus sign (U+2212), not the
+hyphen Python prints: :func:`text` formats one, and ``glue(..., spec=...)``
+glues that text (the markdown then uses ``{glue:text}`name``` without a format).
+
+>>> text(-0.25, ".2f")
+'−0.25'
 """
 
 from ._checks import integer, real_number
 
-__all__ = ["number", "glue"]
+__all__ = ["number", "text", "glue"]
 
 
 def number(value, digits=6):
@@ -35,14 +42,39 @@ def number(value, digits=6):
     return float(f"{real_number(value, 'value', finite=False):.{digits}g}")
 
 
-def glue(name, value, digits=6):
+def text(value, spec=".6g"):
+    r"""``value`` formatted with ``spec`` (a format spec such as ``".2f"``), with a
+    true minus sign (U+2212) instead of the hyphen.
+
+    >>> text(-19)
+    '−19'
+    >>> text(-1.5e-7, ".1e")
+    '−1.5e-07'
+    >>> text(1234.5, ",.0f")
+    '1,234'
+    """
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a format spec string such as '.3f', got {spec!r}")
+    formatted = format(real_number(value, "value", finite=False), spec)
+    return ("\u2212" + formatted[1:]) if formatted.startswith("-") else formatted
+
+
+def glue(name, value, digits=6, spec=None):
     r"""Glue ``value``, rounded by :func:`number`, under ``name`` for the
-    text (``{glue:text}`name:.3f```), without displaying it in the cell."""
+    text (``{glue:text}`name:.3f```), without displaying it in the cell.
+
+    With ``spec`` (e.g. ``".2f"``) the glued value is :func:`text` of the
+    rounded number instead, a string with a true minus sign; the markdown then
+    quotes it without a format, ``{glue:text}`name```. Without myst-nb (the
+    clean notebooks on Binder or Colab, whose text already holds the numbers)
+    the arguments are checked and nothing is glued.
+    """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string, got {name!r}")
     rounded = number(value, digits)
+    glued = rounded if spec is None else text(rounded, spec)
     try:
         from myst_nb import glue as myst_glue   # only the book's build needs myst-nb
-    except ImportError:  # Binder, Colab: the clean notebooks carry the numbers in their text
+    except ImportError:
         return
-    myst_glue(name, rounded, display=False)
+    myst_glue(name, glued, display=False)

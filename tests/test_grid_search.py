@@ -7,8 +7,9 @@ from bpcore import grid_search as gs
 from bpcore import landscape, losses, nn
 
 
-def test_seed_table_reproduces_the_seed():
-    assert gs.seed_table() == [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
+def test_notes_table_reproduces_the_course_notes():
+    assert gs.seed_table is gs.notes_table   # the old name still works
+    assert gs.notes_table() == [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
 
 
 def test_least_squares_line_is_the_minimum_of_the_mse():
@@ -51,6 +52,14 @@ def test_local_minima_and_classification():
     assert gs.classify_critical_point(-np.eye(2)) == "maximum"
     assert gs.classify_critical_point([[1.0, 0.0], [0.0, -2.0]]) == "saddle"
     assert gs.classify_critical_point([[1.0, 0.0], [0.0, 0.0]]) == "flat"
+    assert gs.classify_critical_point([[-1.0, 0.0], [0.0, 0.0]]) == "flat"
+    # mixed signs make a saddle whatever the zero eigenvalues (issue 19)
+    assert gs.classify_critical_point(np.diag([1.0, -1.0, 0.0])) == "saddle"
+    assert gs.classify_critical_point(np.diag([0.0, 0.0, -3.0, 2.0])) == "saddle"
+    rotation = np.linalg.qr(np.random.default_rng(0).normal(size=(3, 3)))[0]
+    assert gs.classify_critical_point(rotation @ np.diag([1.0, -1.0, 0.0]) @ rotation.T) == "saddle"
+    with pytest.raises(ValueError, match="empty"):   # issue 22: not 'minimum'
+        gs.classify_critical_point(np.zeros((0, 0)))
     with pytest.raises(ValueError, match="square"):
         gs.classify_critical_point([1.0, 2.0])
 
@@ -68,3 +77,31 @@ def test_swapping_hidden_units_leaves_the_network_function_unchanged():
     assert [p.data.tolist() for p in net.parameters()] == [p.tolist() for p in params]   # model untouched
     with pytest.raises(ValueError, match="hidden unit indices"):
         gs.swap_hidden_units(params, 0, 5)
+
+
+def test_exact_mse_grid_is_the_rational_value():
+    from fractions import Fraction
+    x, y = [0.1, 0.7, 1.3], [0.3, -0.2, 2.9]
+    got = gs.exact_mse_grid(x, y, [0.3], [0.1, -0.4])
+    for row, b in enumerate([0.1, -0.4]):
+        exact = sum((Fraction(0.3) * Fraction(xi) + Fraction(b) - Fraction(yi)) ** 2 for xi, yi in zip(x, y)) / 3
+        assert got[row, 0] == float(exact)
+    with pytest.raises(ValueError, match="shape"):
+        gs.exact_mse_grid([0.0, 1.0], [0.1], [0.1], [0.1])
+
+
+@pytest.mark.parametrize("noise, bound", [(0.3, 1e-14), (1e-8, 1e-7)])
+def test_the_moment_grid_is_accurate_against_exact_arithmetic(noise, bound):
+    from bpcore import data, landscape, losses
+    x, y = data.linear(30, w=2.0, b=-0.5, noise=noise, seed=2, x_range=(0.0, 2.0))
+    w_star, b_star = gs.least_squares_line(x, y)
+    w_values, b_values = np.array([w_star, 1.0, 2.5, 4.0]), np.array([b_star, -2.0, 0.0, 1.0])
+    exact = gs.exact_mse_grid(x, y, w_values, b_values)
+    fast = landscape.loss_grid(losses.mse, x, y, w_values, b_values)
+    assert np.all(fast >= 0)
+    assert np.max(np.abs(fast - exact) / exact) < bound
+    # the textbook form V_yy - V_xy^2 / V_xx of the minimum cancels; at noise 1e-8 it is far off
+    a, e = x - x.mean(), y - y.mean()
+    textbook = np.mean(e * e) - np.mean(a * e) ** 2 / np.mean(a * a)
+    if noise < 1e-6:
+        assert abs(textbook - exact[0, 0]) > 100 * abs(fast[0, 0] - exact[0, 0])

@@ -57,9 +57,18 @@ def binary_case(draw):
     return y, p, {}
 
 
+@st.composite
+def binary_logit_case(draw):
+    shape = draw(array_shapes(max_dims=2, max_side=5))
+    y = draw(arrays(np.float64, shape, elements=st.sampled_from([0.0, 1.0, 0.3])))
+    z = draw(arrays(np.float64, shape, elements=st.floats(-30.0, 30.0)))
+    return y, z, {}
+
+
 CASES = {
     "mse": regression_case(), "half_mse": regression_case(), "mae": regression_case(),
     "huber": regression_case(huber=True), "binary_cross_entropy": binary_case(),
+    "binary_cross_entropy_with_logits": binary_logit_case(),
     "cross_entropy": classification_case(), "softmax_cross_entropy": classification_case(logits=True),
 }
 
@@ -146,6 +155,7 @@ def _torch_losses(torch):
         "mae": lambda y, p: F.l1_loss(p, y),
         "huber": lambda y, p, delta=1.0: F.huber_loss(p, y, delta=delta),
         "binary_cross_entropy": lambda y, p: F.binary_cross_entropy(p, y),
+        "binary_cross_entropy_with_logits": lambda y, p: F.binary_cross_entropy_with_logits(p, y),
         "cross_entropy": lambda y, p: -(y * torch.log(p)).sum(dim=1).mean(),
         "softmax_cross_entropy": lambda y, p: F.cross_entropy(p, y),
     }
@@ -159,6 +169,8 @@ def test_losses_and_gradients_match_pytorch(name):
         y, p = rng.normal(size=(6, 2)), rng.normal(size=(6, 2)) * 2
     elif name == "binary_cross_entropy":
         y, p = rng.integers(0, 2, size=7).astype(float), rng.uniform(0.01, 0.99, size=7)
+    elif name == "binary_cross_entropy_with_logits":
+        y, p = rng.integers(0, 2, size=7).astype(float), rng.normal(size=7) * 4
     else:
         labels = rng.integers(0, 4, size=8)
         y = np.eye(4)[labels]
@@ -406,7 +418,8 @@ def test_targets_outside_0_1_raise_for_bce():
 def _prediction_argument(name):
     """The name under which a loss (or its gradient) reports its second argument."""
     base = name.removesuffix("_grad")
-    return {"binary_cross_entropy": "p", "cross_entropy": "p", "softmax_cross_entropy": "logits"}.get(base, "y_pred")
+    return {"binary_cross_entropy": "p", "cross_entropy": "p", "softmax_cross_entropy": "logits",
+            "binary_cross_entropy_with_logits": "logits"}.get(base, "y_pred")
 
 
 @pytest.mark.parametrize("name", ALL + ["softmax", "log_softmax"])
@@ -463,6 +476,8 @@ def test_inputs_are_never_modified(name):
         y, p = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
     elif name == "binary_cross_entropy":
         y, p = np.array([0.0, 1.0, 1.0]), np.array([0.0, 0.4, 1.0])
+    elif name == "binary_cross_entropy_with_logits":
+        y, p = np.array([0.0, 1.0, 1.0]), np.array([-1e4, 0.4, 3.0])
     else:
         y, p = np.array([0, 2, 1]), rng.dirichlet(np.ones(3), size=3)
         p[0, 1] = 0.0
@@ -497,3 +512,92 @@ def test_axis_gives_the_loss_of_each_row(name):
 def test_axis_must_be_an_int(axis):
     with pytest.raises(TypeError, match="axis"):
         L.mse(np.zeros((2, 2)), np.ones((2, 2)), axis=axis)
+
+
+# -- binary cross-entropy from logits: stable at every z, equal to torch ------------------
+
+EXTREME_LOGITS = np.array([-1e300, -1e16, -1e4, -745.0, -100.0, -30.0, -27.7, -1.0, -1e-300, 0.0,
+                           1e-300, 1.0, 27.7, 30.0, 100.0, 745.0, 1e4, 1e16, 1e300])
+
+
+def _exact_bce_with_logits(y, z):
+    """y softplus(-z) + (1 - y) softplus(z) in 50-digit arithmetic."""
+    import mpmath
+    with mpmath.workdps(50):
+        z = mpmath.mpf(float(z))
+        softplus = lambda t: mpmath.log1p(mpmath.exp(t))
+        sigmoid = lambda t: 1 / (1 + mpmath.exp(-t))
+        return float(y * softplus(-z) + (1 - y) * softplus(z)), float((1 - y) * sigmoid(z) - y * sigmoid(-z))
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0, 0.25])
+def test_bce_with_logits_equals_torch_at_every_logit(y):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    for z in EXTREME_LOGITS:   # one logit at a time: the mean of one term is that term
+        z_t = torch.tensor([z], dtype=torch.float64, requires_grad=True)
+        expected = F.binary_cross_entropy_with_logits(z_t, torch.tensor([y], dtype=torch.float64))
+        expected.backward()
+        value = L.binary_cross_entropy_with_logits([y], [z])
+        grad = L.binary_cross_entropy_with_logits_grad([y], [z])
+        assert math.isfinite(value) and np.all(np.isfinite(grad))
+        # torch computes log(1 + e^-|z|), which rounds a term below 1e-16 away
+        # (an absolute error of at most ~1e-16, times |z| where z cancels); ours is exact there
+        assert value == pytest.approx(expected.item(), rel=1e-13, abs=2e-16 * max(1.0, abs(z))), z
+        assert grad[0] == pytest.approx(z_t.grad.item(), rel=1e-13, abs=2e-16), z
+        exact_value, exact_grad = _exact_bce_with_logits(y, z)
+        assert value == pytest.approx(exact_value, rel=1e-14, abs=1e-300), z
+        assert grad[0] == pytest.approx(exact_grad, rel=1e-14, abs=1e-300), z
+
+
+def test_bce_with_logits_keeps_growing_where_the_probability_form_clips():
+    # y = 1, z = -30: the clipped probability form stops at -ln(1e-12) = 27.63 with gradient 0
+    assert L.binary_cross_entropy(1.0, 1.0 / (1.0 + np.exp(30.0))) == pytest.approx(-np.log(L.EPS))
+    assert L.binary_cross_entropy_with_logits(1.0, -30.0) == pytest.approx(30.0, rel=1e-12)
+    assert L.binary_cross_entropy_with_logits_grad(1.0, -30.0) == pytest.approx(-1.0, rel=1e-12)
+    assert L.binary_cross_entropy_with_logits(1.0, -1e4) == 1e4
+    assert L.binary_cross_entropy_with_logits_grad(1.0, -1e4) == -1.0
+    assert L.binary_cross_entropy_with_logits_grad(1.0, 0.0) == -0.5
+
+
+@FAST
+@given(y=st.sampled_from([0.0, 1.0]), z=st.floats(-25.0, 25.0))
+def test_bce_with_logits_equals_bce_of_the_sigmoid_where_nothing_is_clipped(y, z):
+    p = 1.0 / (1.0 + np.exp(-z))
+    assert L.binary_cross_entropy_with_logits(y, z) == pytest.approx(L.binary_cross_entropy(y, p), rel=1e-9, abs=1e-12)
+    # chain rule: dBCE/dp * dp/dz = (p - y)
+    assert L.binary_cross_entropy_with_logits_grad(y, z) == pytest.approx(
+        L.binary_cross_entropy_grad(y, p) * p * (1 - p), rel=1e-8, abs=1e-12)
+
+
+def test_bce_with_logits_rejects_targets_outside_the_unit_interval_and_mismatched_shapes():
+    with pytest.raises(ValueError):
+        L.binary_cross_entropy_with_logits([2.0], [0.0])
+    with pytest.raises(ValueError, match="one prediction per target"):
+        L.binary_cross_entropy_with_logits([1.0, 0.0], [0.0])
+
+
+def test_softmax_cross_entropy_with_masked_logits_equals_torch():
+    torch = pytest.importorskip("torch")
+    z = np.array([[1.0, -np.inf, -0.5], [-np.inf, 2.0, 0.3], [0.2, 0.1, -np.inf]])
+    labels = np.array([0, 1, 1])
+    z_t = torch.tensor(z, requires_grad=True)
+    expected = torch.nn.functional.cross_entropy(z_t, torch.tensor(labels))
+    expected.backward()
+    for targets in (labels, np.eye(3)[labels]):
+        value = L.softmax_cross_entropy(targets, z)
+        assert math.isfinite(value) and value == pytest.approx(expected.item(), rel=1e-13)
+        np.testing.assert_allclose(L.softmax_cross_entropy_grad(targets, z), z_t.grad.numpy(), rtol=1e-12, atol=0)
+    t = Tensor(z)
+    out = L.softmax_cross_entropy(labels, t)
+    out.backward()
+    assert float(out) == pytest.approx(expected.item(), rel=1e-13)
+    np.testing.assert_allclose(t.grad, z_t.grad.numpy(), rtol=1e-12, atol=0)
+
+
+def test_mismatched_sizes_do_not_suggest_a_reshape():
+    with pytest.raises(ValueError) as info:
+        L.mse([1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0])
+    assert "reshape" not in str(info.value) and "one prediction per target" in str(info.value)
+    with pytest.raises(ValueError, match="reshape"):   # same size, other shape: a reshape does help
+        L.mse([1.0, 2.0, 3.0], [[1.0], [2.0], [3.0]])

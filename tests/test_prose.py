@@ -58,3 +58,29 @@ def test_glue_without_myst_nb_is_a_checked_no_op(monkeypatch):
         bp.prose.glue("", 1.0)
     with pytest.raises(TypeError, match="value"):
         bp.prose.glue("ch0_x", "1.0")
+
+
+@pytest.mark.parametrize("value, spec, expected", [
+    (-0.25, ".2f", "\u22120.25"), (0.25, ".2f", "0.25"), (-19, ".0f", "\u221219"),
+    (-1.5e-7, ".1e", "\u22121.5e-07"),          # only the leading sign; the exponent's hyphen stays
+    (-1234567.0, ",.0f", "\u22121,234,567"), (np.float64(-0.0), ".1f", "\u22120.0"),
+])
+def test_text_uses_a_true_minus(value, spec, expected):
+    assert bp.prose.text(value, spec) == expected
+    assert "-" not in bp.prose.text(value, spec).split("e")[0]
+
+
+def test_text_rejects_a_bad_spec_and_value():
+    with pytest.raises(TypeError, match="spec"):
+        bp.prose.text(1.0, 3)
+    with pytest.raises(TypeError, match="value"):
+        bp.prose.text("1.0", ".2f")
+
+
+def test_glue_with_a_spec_stores_the_text(monkeypatch):
+    import myst_nb
+
+    seen = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: seen.update({name: (value, display)}))
+    bp.prose.glue("ch0_neg", -2 / 3, spec=".3f")
+    assert seen == {"ch0_neg": ("\u22120.667", False)}

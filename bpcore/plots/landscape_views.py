@@ -15,15 +15,26 @@ _MARKERS = {"minimum": ("*", "yellow", 14), "global": ("*", "yellow", 16), "loca
 
 def _mark(ax, kind, x, y, z=None, label=None):
     marker, colour, size = _MARKERS[kind]
-    kwargs = dict(color=style.PALETTE[colour], markersize=size, markeredgecolor="black", linestyle="none", label=label)
+    # clip_on=False: a marker at the edge of the data (a minimum at the bottom of
+    # a curve) is drawn whole, not cut by the axes
+    kwargs = dict(color=style.PALETTE[colour], markersize=size, markeredgecolor="black", linestyle="none", label=label,
+                  clip_on=False)
     if z is None:
         return ax.plot([x], [y], marker, **kwargs)
     return ax.plot([x], [y], [z], marker, zorder=10, **kwargs)
 
 
-def plot_surface_3d(W, B, L, *, ax=None, minimum=None, title=None, zlabel=r"$L$", xlabel=r"$w$", ylabel=r"$b$", figsize=None):
+def plot_surface_3d(W, B, L, *, ax=None, minimum=None, title=None, zlabel=r"$L$", xlabel=r"$w$", ylabel=r"$b$", figsize=None,
+                    view=(28, -130)):
     r"""A loss surface :math:`L(w, b)` in 3-D (``W, B, L`` in meshgrid
     ``'xy'`` order), with an optional ``(w, b, L)`` minimum starred.
+
+    ``view = (elevation, azimuth)`` in degrees. matplotlib paints a 3-D
+    marker over the surface whatever lies in front of it, so a starred
+    minimum needs a view from above, into the bowl (elevation about 50), or
+    the star appears painted on the front wall. A star is drawn at the
+    bottom with a vertical line from the top of the axes down to it, so its
+    position in the plane reads even from a low view.
 
     >>> W, B = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
     >>> fig = plot_surface_3d(W, B, W**2 + B**2, minimum=(0, 0, 0))
@@ -35,6 +46,9 @@ def plot_surface_3d(W, B, L, *, ax=None, minimum=None, title=None, zlabel=r"$L$"
     fig = ax.figure
     ax.plot_surface(W, B, L, cmap=style.CMAP, linewidth=0, antialiased=True, alpha=0.9, rcount=40, ccount=40)
     if minimum is not None:
+        mw, mb, mz = minimum
+        ax.plot([mw, mw], [mb, mb], [mz, float(np.nanmax(L))], color="black", linewidth=0.9, linestyle=":",
+                zorder=9)
         _mark(ax, "minimum", *minimum)
     ax.set_xlabel(xlabel, labelpad=-2)
     ax.set_ylabel(ylabel, labelpad=-2)
@@ -42,15 +56,17 @@ def plot_surface_3d(W, B, L, *, ax=None, minimum=None, title=None, zlabel=r"$L$"
     ax.tick_params(labelsize=9, pad=0)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-    ax.view_init(elev=28, azim=-130)
+    ax.view_init(elev=view[0], azim=view[1])
     if title is not None:
         ax.set_title(title)
     return fig
 
 
-def plot_surface_gallery(W, B, surfaces, *, minima=None, lines=None, figsize=(9.0, 3.2)):
-    r"""Several loss surfaces over the same ``(W, B)`` grid side by side in
-    3-D: ``surfaces`` maps a title to an array ``L``; ``minima`` maps a
+def plot_surface_gallery(W, B, surfaces, *, minima=None, lines=None, figsize=(9.0, 3.2), views=None):
+    r"""Several loss surfaces side by side in 3-D: ``surfaces`` maps a title
+    to an array ``L`` over the ``(W, B)`` grid, or to a triple
+    ``(W, B, L)`` with a window of its own; ``views`` maps a title to an
+    ``(elevation, azimuth)`` (see :func:`plot_surface_3d`); ``minima`` maps a
     title to a ``(w, b, L)`` point to star (leave a title out when the
     surface has no minimum in view); ``lines`` maps a title to arrays
     ``(w, b, L)`` drawn as a bold line (e.g. a valley floor of minima).
@@ -60,34 +76,40 @@ def plot_surface_gallery(W, B, surfaces, *, minima=None, lines=None, figsize=(9.
     >>> [ax.get_title() for ax in fig.axes]
     ['plane', 'bowl']
     """
-    minima, lines = minima or {}, lines or {}
-    fig, axes = new_figure(1, len(surfaces), figsize=figsize, subplot_kw={"projection": "3d"})
-    for ax, (title, L) in zip(np.atleast_1d(axes), surfaces.items()):
-        plot_surface_3d(W, B, L, ax=ax, minimum=minima.get(title), title=title)
+    minima, lines, views = minima or {}, lines or {}, views or {}
+    # fixed margins: constrained layout gives up on three 3-D panels ("axes sizes collapsed")
+    fig, axes = new_figure(1, len(surfaces), figsize=figsize, subplot_kw={"projection": "3d"},
+                           margins=dict(left=0.05, right=0.97, bottom=0.04, top=0.86, wspace=0.32))
+    for ax, (title, surface) in zip(np.atleast_1d(axes), surfaces.items()):
+        W_, B_, L = surface if isinstance(surface, tuple) else (W, B, surface)
+        plot_surface_3d(W_, B_, L, ax=ax, minimum=minima.get(title), title=title, view=views.get(title, (28, -130)))
         if title in lines:
             ax.plot(*lines[title], color=style.PALETTE["yellow"], linewidth=3, zorder=10)
             ax.plot(*lines[title], color="black", linewidth=1, linestyle="--", zorder=11)
     return fig
 
 
-def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, log=False, figsize=(7.8, 3.3)):
+def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, log=False, figsize=(7.8, 3.3), view=(28, -130)):
     r"""The same landscape twice: contours (left, with a colour bar) and a
     3-D surface (right); ``minimum`` is a ``(w, b)`` point; ``log=True``
-    spaces the contour levels geometrically (see :func:`plot_contour`).
+    spaces the contour levels geometrically (see :func:`plot_contour`);
+    ``view`` as in :func:`plot_surface_3d`.
 
     >>> W, B = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
     >>> fig = plot_contour_and_surface(W, B, W**2 + B**2, minimum=(0.0, 0.0))
     >>> len(fig.axes)   # contours, colour bar, surface
     3
     """
-    fig = new_figure(figsize=figsize)[0]
+    # fixed positions (constrained layout cannot place a colour bar next to a
+    # 3-D panel): the colour bar's label and the surface's z-label never meet
+    fig = new_figure(figsize=figsize, margins={})[0]
     fig.clear()
-    left = fig.add_subplot(1, 2, 1)
-    right = fig.add_subplot(1, 2, 2, projection="3d")
-    plot_contour(W, B, L, ax=left, levels=levels, log=log, minimum=minimum, colorbar=not log)
+    left = fig.add_axes([0.08, 0.14, 0.36, 0.82])
+    right = fig.add_axes([0.58, 0.02, 0.42, 0.96], projection="3d")
+    plot_contour(W, B, L, ax=left, levels=levels, log=log, minimum=minimum, colorbar=False)
+    filled = [c for c in left.collections if isinstance(c, matplotlib.contour.ContourSet)][0]
+    bar = fig.colorbar(filled, cax=fig.add_axes([0.455, 0.14, 0.015, 0.82]), label=r"loss $L$")
     if log:   # a log colour bar with readable ticks (1-2-5 steps)
-        filled = [c for c in left.collections if isinstance(c, matplotlib.contour.ContourSet)][0]
-        bar = fig.colorbar(filled, ax=left, label=r"loss $L$")
         low, high = float(np.min(L[L > 0])), float(np.max(L))
         ticks = [m * 10.0 ** e for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
                  for m in (1, 2, 5) if low <= m * 10.0 ** e <= high]
@@ -95,7 +117,7 @@ def plot_contour_and_surface(W, B, L, *, minimum=None, levels=20, log=False, fig
         bar.minorticks_off()
     left.set_aspect("auto")
     z_min = None if minimum is None else (minimum[0], minimum[1], float(np.min(L)))
-    plot_surface_3d(W, B, L, ax=right, minimum=z_min)
+    plot_surface_3d(W, B, L, ax=right, minimum=z_min, view=view)
     return fig
 
 

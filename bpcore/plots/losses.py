@@ -5,6 +5,30 @@ import numpy as np
 from .. import style
 from ._figure import _figure_and_axes, _symmetric_limits, legend_outside, new_figure
 
+# Markers of the current prediction: a different shape per curve, each drawn
+# smaller than the one before, so that markers at the same value (the half
+# squared and the absolute error share L = 2 at r = 2, the absolute and Huber
+# gradients share -1) stay visible as rings around each other.
+_MARKERS = [("o", 11.0), ("s", 8.5), ("D", 6.5), ("o", 4.5)]
+# A value beyond the panel's y-limits is marked at the edge by a triangle
+# pointing out of the panel, so every curve keeps a visible marker.
+_EDGE = {"above": "^", "below": "v"}
+
+
+def _marker_style(index):
+    return _MARKERS[index % len(_MARKERS)]
+
+
+def _place_marker(value, limits, index):
+    """(y to draw at, marker shape) for a value on a panel with y-limits ``limits``."""
+    lo, hi = limits
+    if value > hi:
+        return hi, _EDGE["above"]
+    if value < lo:
+        return lo, _EDGE["below"]
+    return value, _marker_style(index)[0]
+
+
 def plot_losses_vs_prediction(
     y_pred_grid,
     losses,
@@ -29,7 +53,10 @@ def plot_losses_vs_prediction(
     ``losses`` and ``grads`` map a legend name to an array of values on
     ``y_pred_grid``. ``y_true`` draws a dotted line at the target;
     ``y_pred`` marks the current prediction on every curve, at the exact
-    values ``at[name] = (loss, grad)`` if given (else interpolated).
+    values ``at[name] = (loss, grad)`` if given (else interpolated): a
+    different shape per curve, each smaller than the one before, so markers
+    at equal values nest instead of hiding each other; a value beyond the
+    y-limits is a triangle at the panel's edge, pointing the way it went.
     ``margins`` as in :func:`new_figure` (then leave room for the legend).
     ``legend_loc`` is ``"right"`` or ``"below"`` (outside the panels, the
     default) or a matplotlib ``loc`` of a corner known to be empty.
@@ -52,15 +79,20 @@ def plot_losses_vs_prediction(
     for ax, curves, ylabel, ylim, which in series:
         for index, (name, values) in enumerate(curves.items()):
             values = np.asarray(values, dtype=float)
-            look = style.series(index)
-            colour = look["color"]
-            ax.plot(grid, values, **look, label=name)
+            ax.plot(grid, values, **style.series(index), label=name)
+        limits = ylim if ylim is not None else _symmetric_limits(list(curves.values()), None)
+        if limits is not None:
+            ax.set_ylim(*limits)
+        for index, (name, values) in enumerate(curves.items()):
             if y_pred is not None:
                 if at is not None and name in at:
                     marker_y = at[name][which]
                 else:
-                    marker_y = np.interp(y_pred, grid, values)
-                ax.plot([y_pred], [marker_y], "o", color=colour, markeredgecolor="white", gid=f"marker:{which}:{name}")
+                    marker_y = np.interp(y_pred, grid, np.asarray(values, dtype=float))
+                y_drawn, shape = _place_marker(marker_y, ax.get_ylim(), index)
+                ax.plot([y_pred], [y_drawn], linestyle="none", marker=shape, markersize=_marker_style(index)[1],
+                        color=style.series(index)["color"], markeredgecolor="white", markeredgewidth=0.8,
+                        clip_on=False, zorder=3 + index, gid=f"marker:{which}:{index}:{name}")
         if y_true is not None and grid[0] <= y_true <= grid[-1]:   # no legend entry for an invisible line
             ax.axvline(y_true, color=style.PALETTE["black"], linestyle=":", linewidth=1.2, label=r"target $y$")
         if y_pred is not None:
@@ -68,9 +100,6 @@ def plot_losses_vs_prediction(
         ax.axhline(0.0, color="0.3", linewidth=0.6)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-        limits = ylim if ylim is not None else _symmetric_limits(list(curves.values()), None)
-        if limits is not None:
-            ax.set_ylim(*limits)
         ax.set_xlim(grid[0], grid[-1])
     # Never over the curves: beside or under the panels ("right"/"below"),
     # or a corner the caller has checked is empty. A fixed place also keeps
@@ -108,8 +137,10 @@ def move_prediction(fig, y_pred, at, title=None):
     """
     changed = []
     for artist in _artists(fig, "marker:"):
-        _, which, name = artist.get_gid().split(":", 2)
-        artist.set_data([y_pred], [at[name][int(which)]])
+        _, which, index, name = artist.get_gid().split(":", 3)
+        y_drawn, shape = _place_marker(at[name][int(which)], artist.axes.get_ylim(), int(index))
+        artist.set_data([y_pred], [y_drawn])
+        artist.set_marker(shape)
         changed.append(artist)
     for artist in _artists(fig, "prediction:"):
         artist.set_xdata([y_pred, y_pred])

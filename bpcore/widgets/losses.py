@@ -19,7 +19,8 @@ _cached_curves = functools.lru_cache(maxsize=32)(loss_sweep.curves)
 
 def _loss_title(y_true, y_pred, task):
     symbol = "ŷ" if task == "regression" else "p"
-    return f"target y = {y_true:g}, prediction {symbol} = {y_pred:.2f}"
+    # a true minus sign (U+2212), as in the book's text
+    return f"target y = {y_true:g}, prediction {symbol} = {y_pred:.2f}".replace("-", "\u2212")
 
 
 def loss_explorer_figure(y_true=1.0, y_pred=0.0, task="regression"):
@@ -69,7 +70,9 @@ def loss_explorer(task="regression", y_true=None, y_pred=None):
         values = np.array([-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0])
         caption = (f"Each regression loss (left) and its gradient ∂L/∂ŷ (right) against the prediction, for the target "
                    f"y = {y_true:g} (dotted line). Huber coincides with the half squared error while |y − ŷ| ≤ δ = 1, "
-                   "so there one curve hides the other; beyond, its gradient stays at ±1 like the absolute error's.")
+                   "so there one curve hides the other; beyond, its gradient stays at ±1 like the absolute error's. "
+                   "The markers have a different shape per curve and nest where two values coincide; a triangle at "
+                   "a panel's edge marks a value beyond the axis.")
         param_label = "prediction ŷ"
     else:
         y_true = 1.0 if y_true is None else y_true
@@ -86,7 +89,8 @@ def loss_explorer(task="regression", y_true=None, y_pred=None):
     labels = [f"{v:.2f}" for v in values]
     alts = [
         f"Loss curves and gradient curves against the prediction for target {y_true:g}; "
-        f"the current prediction {v:.2f} is marked on every curve."
+        f"the current prediction {v:.2f} is marked on every curve (a triangle at a panel's edge marks a value "
+        "beyond the axis)."
         for v in values
     ]
     return _explorable(
