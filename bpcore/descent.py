@@ -188,7 +188,7 @@ def basin_index(surface, points, tol=1e-3):
     return out
 
 
-def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max_halvings=60):
+def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max_halvings=60, grow=None):
     r"""Gradient descent that chooses each step by backtracking (Armijo) line
     search, without knowing the curvature.
 
@@ -198,6 +198,10 @@ def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max
     fraction ``c`` of what the slope promises (the Armijo condition):
 
     .. math:: L(\theta - \eta g) \le L(\theta) - c\,\eta\,\lVert g\rVert^2 .
+
+    With ``grow`` (a number > 1) each search after the first starts at
+    :math:`\min(\eta_0, \text{grow}\cdot\eta_{\text{previous}})` instead of
+    :math:`\eta_0`, which saves most trials once the steps have settled.
 
     Returns ``(path, lrs, evaluations)``: the iterates
     :math:`\theta_0, \dots, \theta_T` (shape ``(T + 1, d)``), the accepted
@@ -221,6 +225,10 @@ def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max
     c = real_number(c, "c")
     if not 0.0 < c < 1.0:
         raise ValueError(f"c must lie strictly between 0 and 1, got {c!r}")
+    if grow is not None:
+        grow = real_number(grow, "grow")
+        if not grow > 1.0:
+            raise ValueError(f"grow must be a number greater than 1 (or None), got {grow!r}")
     max_halvings = integer(max_halvings, "max_halvings", minimum=1)
     if max_halvings > 1100:
         raise ValueError(f"max_halvings must be at most 1100 (the step would underflow), got {max_halvings}")
@@ -240,7 +248,7 @@ def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max
         slope = float(g @ g)
         if slope == 0.0:
             break
-        eta = lr0
+        eta = lr0 if grow is None or not lrs else min(lr0, grow * lrs[-1])
         for _ in range(max_halvings):
             candidate = theta - eta * g
             new_value = loss(candidate)

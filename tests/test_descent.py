@@ -80,6 +80,20 @@ def test_backtracking_accepts_only_steps_that_satisfy_armijo(kwargs):
     assert evaluations == 1 + sum(1 + round(np.log(lr0 / eta) / np.log(1 / shrink)) for eta in lrs)
 
 
+def test_backtracking_with_grow_starts_each_search_from_the_last_step():
+    f = surfaces.Rosenbrock()
+    path, lrs, evaluations = descent.backtracking_descent(f.value, f.grad, [-1.2, 1.0], 300, grow=2.0)
+    starts = np.minimum(1.0, 2.0 * np.concatenate([[0.5], lrs[:-1]]))
+    for theta, eta, start in zip(path[:-1], lrs, starts):
+        g = f.grad(theta)
+        assert f.value(theta - eta * g) <= f.value(theta) - 1e-4 * eta * (g @ g)
+        if eta < start:
+            assert f.value(theta - 2 * eta * g) > f.value(theta) - 1e-4 * 2 * eta * (g @ g)
+    assert evaluations == 1 + sum(1 + round(np.log2(s / e)) for s, e in zip(starts, lrs))
+    plain = descent.backtracking_descent(f.value, f.grad, [-1.2, 1.0], 300)[2]
+    assert evaluations < plain / 2
+
+
 def test_backtracking_reaches_the_minimum_without_knowing_the_curvature():
     f = surfaces.Rosenbrock()
     path, lrs, _ = descent.backtracking_descent(f.value, f.grad, [-1.2, 1.0], 6000)
@@ -116,6 +130,8 @@ def test_backtracking_stops_at_a_zero_gradient():
     (dict(c=1.0), ValueError, "c must lie"),
     (dict(max_halvings=0), ValueError, "max_halvings"),
     (dict(max_halvings=10**6), ValueError, "max_halvings"),
+    (dict(grow=1.0), ValueError, "grow"),
+    (dict(grow="2"), TypeError, "grow"),
 ])
 def test_backtracking_checks_its_arguments(kwargs, error, match):
     args = dict(f=lambda p: float(p @ p), grad_fn=lambda p: 2 * p, x0=[1.0, 2.0], steps=3)
