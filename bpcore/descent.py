@@ -11,10 +11,10 @@ from that.
 
 import numpy as np
 
-from ._checks import as_array, as_float64, integer, real_number
+from ._checks import as_array, as_float64, check_callable, integer, real_number
 
 __all__ = ["directional_derivatives", "contraction_factor", "optimal_lr", "measured_rate",
-           "steps_to_reach", "final_points", "basin_index"]
+           "steps_to_reach", "final_points", "basin_index", "backtracking_descent", "linear_mse_hessian"]
 
 
 def _finite_array(values, name):
@@ -186,3 +186,95 @@ def basin_index(surface, points, tol=1e-3):
         with np.errstate(invalid="ignore"):
             out[np.linalg.norm(p - m, axis=1) <= tol] = k
     return out
+
+
+def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max_halvings=60, grow=None):
+    r"""Gradient descent that chooses each step by backtracking (Armijo) line
+    search, without knowing the curvature.
+
+    At every iterate :math:`\theta` with gradient :math:`g` it tries
+    :math:`\eta = \eta_0, \eta_0\beta, \eta_0\beta^2, \dots` (``lr0``,
+    ``shrink``) and accepts the first step that lowers the loss by at least a
+    fraction ``c`` of what the slope promises (the Armijo condition):
+
+    .. math:: L(\theta - \eta g) \le L(\theta) - c\,\eta\,\lVert g\rVert^2 .
+
+    With ``grow`` (a number > 1) each search after the first starts at
+    :math:`\min(\eta_0, \text{grow}\cdot\eta_{\text{previous}})` instead of
+    :math:`\eta_0`, which saves most trials once the steps have settled.
+
+    Returns ``(path, lrs, evaluations)``: the iterates
+    :math:`\theta_0, \dots, \theta_T` (shape ``(T + 1, d)``), the accepted
+    step sizes (``T``), and the number of loss evaluations used in all. It
+    stops early when the gradient is exactly zero or when ``max_halvings``
+    trials find no acceptable step (rounding at a minimum), so ``T`` can be
+    smaller than ``steps``.
+
+    >>> path, lrs, evals = backtracking_descent(lambda p: float(p @ p), lambda p: 2 * p, [1.0, -2.0], 3)
+    >>> path[1].tolist(), lrs.tolist()
+    ([0.0, 0.0], [0.5])
+    """
+    check_callable(f, "f")
+    check_callable(grad_fn, "grad_fn")
+    theta = _finite_array(x0, "x0").ravel().copy()
+    steps = integer(steps, "steps", minimum=0)
+    lr0 = _lr(real_number(lr0, "lr0"))
+    shrink = real_number(shrink, "shrink")
+    if not 0.0 < shrink < 1.0:
+        raise ValueError(f"shrink must lie strictly between 0 and 1, got {shrink!r}")
+    c = real_number(c, "c")
+    if not 0.0 < c < 1.0:
+        raise ValueError(f"c must lie strictly between 0 and 1, got {c!r}")
+    if grow is not None:
+        grow = real_number(grow, "grow")
+        if not grow > 1.0:
+            raise ValueError(f"grow must be a number greater than 1 (or None), got {grow!r}")
+    max_halvings = integer(max_halvings, "max_halvings", minimum=1)
+    if max_halvings > 1100:
+        raise ValueError(f"max_halvings must be at most 1100 (the step would underflow), got {max_halvings}")
+
+    def loss(p):
+        value = real_number(f(p), "f(x)", finite=False)
+        return value
+
+    path, lrs = [theta.copy()], []
+    value, evaluations = loss(theta), 1
+    if not np.isfinite(value):
+        raise ValueError(f"f must be finite at x0, got {value!r}")
+    for _ in range(steps):
+        g = as_float64(grad_fn(theta), "grad_fn(x)").reshape(theta.shape)
+        if not np.all(np.isfinite(g)):
+            raise ValueError("grad_fn returned a non-finite gradient")
+        slope = float(g @ g)
+        if slope == 0.0:
+            break
+        eta = lr0 if grow is None or not lrs else min(lr0, grow * lrs[-1])
+        for _ in range(max_halvings):
+            candidate = theta - eta * g
+            new_value = loss(candidate)
+            evaluations += 1
+            if new_value <= value - c * eta * slope:     # Armijo: enough decrease
+                break
+            eta *= shrink
+        else:
+            break
+        theta, value = candidate, new_value
+        path.append(theta.copy())
+        lrs.append(eta)
+    return np.array(path), np.array(lrs, dtype=float), evaluations
+
+
+def linear_mse_hessian(x):
+    r"""The Hessian of the mean squared error of the line :math:`\hat y = wx + b`
+    over the inputs ``x``, with respect to :math:`(w, b)`:
+
+    .. math:: H = 2 \begin{pmatrix} \overline{x^2} & \bar x \\ \bar x & 1 \end{pmatrix} .
+
+    It does not depend on the targets. Centring the inputs
+    (:math:`\bar x = 0`) makes it diagonal.
+
+    >>> linear_mse_hessian([-1.0, 1.0]).tolist()
+    [[2.0, 0.0], [0.0, 2.0]]
+    """
+    x = _finite_array(x, "x").ravel()
+    return 2.0 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])

@@ -68,3 +68,16 @@ def test_basin(capsys):
 def test_odd_answers_never_raise(capsys, checker, answer):
     passed, out = run(capsys, checker, answer)
     assert passed is False and out.startswith("✗")
+
+
+def test_hessian_test(capsys):
+    passed, out = run(capsys, exercises.check_hessian_test, -2.0)
+    assert passed and "✓" in out
+    assert run(capsys, exercises.check_hessian_test, np.array(-2.0))[0]
+    for wrong, words in [(6.0, "largest eigenvalue"), (2.0, "diagonal entry"), (-1.0, "coefficient matrix"),
+                         (0.0, "mixed derivative"), (-3.0, "solve λ²")]:
+        passed, out = run(capsys, exercises.check_hessian_test, wrong)
+        assert not passed and words in out, out
+        assert "-2" not in out.replace(f"lam_min = {wrong}", "")           # never the expected value
+    for odd in ODD:
+        assert run(capsys, exercises.check_hessian_test, odd)[0] is False

@@ -20,6 +20,17 @@ def test_bias_step(capsys):
         assert hint in out
 
 
+def test_bias_step_at_another_input(capsys):
+    # x = 2: ŷ = 3.5, so ∂L/∂b = −(3 − 3.5) = 0.5 and b_new = −0.5 − 0.1·0.5 = −0.55.
+    assert exercises.check_bias_step(0.5, -0.55, x=2.0) is True
+    capsys.readouterr()
+    for (g, b), hint in [((-1.5, -0.55), "input x = 1"), ((0.5, -0.35), "input x = 1"), ((-0.5, -0.55), "sign is flipped"),
+                         ((0.5, -0.45), "uphill")]:
+        assert exercises.check_bias_step(g, b, x=2.0) is False
+        out = capsys.readouterr().out
+        assert hint in out and "-0.55" not in out.replace("my_b_new = -0.55", "")
+
+
 @pytest.mark.parametrize("wrong, hint", [(0.2, "1/λ_max"), (0.5, "forgot the bias"), (1.0, "x = 1"), (5.0, "λ_max itself"),
                                          (0.9, "Write the Hessian")])
 def test_critical_rate_mistakes(wrong, hint, capsys):

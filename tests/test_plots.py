@@ -195,10 +195,59 @@ def test_fast_renderer_matches_a_full_redraw():
 def test_set_path_and_set_loss_curve_follow_the_drawing_rules():
     X, Y, Z = grid_2d()
     fig = plots.plot_trajectory_2d(X, Y, Z, [[0.0, 1.0], [1.0, 1.0]], colorbar=False)
-    line, = plots.set_path(fig.axes[0], [[0.0, 1.0], [100.0, 1.0], [np.nan, 0.0]])
+    line, start = plots.set_path(fig.axes[0], [[0.0, 1.0], [100.0, 1.0], [np.nan, 0.0]])
     assert line.get_xydata().tolist() == [[0.0, 1.0], [fig.axes[0].get_xlim()[1], 1.0]]
+    assert line.get_markevery() == [0]            # the edge point is not an iterate
+    assert start.get_xydata().tolist() == [[0.0, 1.0]]
     fig = plots.plot_loss_curve([1.0, 0.5], logy=True)
     curve, end = plots.set_loss_curve(fig.axes[0], [1.0, 2.0, 0.0, 3.0, np.inf], logy=True)
     assert curve.get_xdata().tolist() == [0, 1, 2, 3]
     assert np.isnan(curve.get_ydata()[2])  # a zero loss is a gap on a log axis, not divergence
     assert end.get_xydata().tolist() == [[3.0, 3.0]]
+
+
+def _on_polyline(point, path, tol=1e-9):
+    """Whether ``point`` lies on one of the segments of ``path``."""
+    for p, q in zip(path[:-1], path[1:]):
+        d = q - p
+        t = np.clip(np.dot(point - p, d) / max(np.dot(d, d), 1e-300), 0.0, 1.0)
+        if np.linalg.norm(p + t * d - point) <= tol * (1 + np.linalg.norm(d)):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("path", [
+    [[0.0, 0.0], [4.0, 1.0], [0.0, 0.5]],               # leaves and comes back
+    [[-5.0, 0.3], [5.0, -0.2], [-9.0, 9.0], [0.5, 0.5]],  # crosses the window, then a step wholly outside
+    [[0.5, 0.5], [3.0, 3.0], [-7.0, -7.0], [11.0, 11.0]],  # diverging along a diagonal
+])
+def test_clipped_path_keeps_every_drawn_point_on_its_segment(path):
+    from bpcore.plots.landscapes import _clipped_path
+    path = np.array(path)
+    px, py, iterates = _clipped_path(path, (-1.0, 2.0), (-1.0, 1.0), marks=True)
+    drawn = np.column_stack([px, py])
+    pieces = drawn[np.all(np.isfinite(drawn), axis=1)]
+    assert len(pieces) >= 2
+    assert np.all((pieces[:, 0] >= -1) & (pieces[:, 0] <= 2) & (pieces[:, 1] >= -1) & (pieces[:, 1] <= 1))
+    assert all(_on_polyline(point, path) for point in pieces)
+    inside = [p.tolist() for p in path if -1 <= p[0] <= 2 and -1 <= p[1] <= 1]
+    assert drawn[iterates].tolist() == inside      # markers only on the iterates inside the window
+
+
+def test_clipped_path_of_a_run_along_a_line_stays_on_that_line():
+    # The worked example at η = 1.1 moves along (1, 1) and diverges: clipping W and
+    # b separately used to draw it as parallel lines; cut segments stay on one line.
+    path, _ = __import__("bpcore").neuron.descend(1.1, 20)
+    from bpcore.plots.landscapes import _clipped_path
+    px, py = _clipped_path(path, (0.0, 4.5), (-2.0, 2.5))
+    ok = np.isfinite(px)
+    assert np.allclose((py[ok] - path[0, 1]) - (px[ok] - path[0, 0]), 0.0, atol=1e-12)
+    assert px[ok].min() == 0.0 or py[ok].min() == -2.0                 # it reaches the edge
+
+
+def test_clipped_path_drops_non_finite_iterates_and_empty_paths():
+    from bpcore.plots.landscapes import _clipped_path
+    px, py = _clipped_path([[0.0, 0.0], [np.inf, 0.0], [np.nan, 1.0]], (-1, 1), (-1, 1))
+    assert px.tolist() == [] and py.tolist() == []      # no finite segment
+    px, py, marks = _clipped_path([[0.5, 0.5]], (-1, 1), (-1, 1), marks=True)
+    assert px.tolist() == [0.5] and marks == [0]

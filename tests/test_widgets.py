@@ -161,3 +161,18 @@ def test_fast_live_redraw_shows_the_same_picture_as_the_static_figure(explorers,
     full = np.asarray(Image.open(io.BytesIO(bp.plots.figure_to_png(static, dpi=static.dpi))).convert("RGB"), dtype=int)
     assert live.shape == full.shape
     assert np.mean(np.abs(live - full) > 40) < 0.003
+
+
+def test_learning_rate_figure_marks_zero_losses_on_the_bottom_edge():
+    _, loss = bp.neuron.descend(0.5, 6)                 # η = 1/λ_max lands on the valley in one step
+    assert loss[0] > 0 and np.all(loss[1:] == 0.0)
+    right = widgets.learning_rate_figure(lr=0.5, epochs=6).axes[1]
+    zeros, = [line for line in right.get_lines() if line.get_gid() == "zeros"]
+    assert zeros.get_xdata().tolist() == [1, 2, 3, 4, 5, 6]
+    assert set(zeros.get_ydata()) == {right.get_ylim()[0]}
+    assert right.get_legend().get_visible()
+    assert not widgets.learning_rate_figure(lr=0.3, epochs=6).axes[1].get_legend().get_visible()
+
+
+def test_learning_rate_title_shows_the_critical_loss_as_in_the_text():
+    assert widgets.learning_rate_figure(lr=1.0, epochs=20).axes[1].get_title() == "after 20 epochs: L = 1.125"

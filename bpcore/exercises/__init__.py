@@ -28,7 +28,7 @@ from .neuron import (check_bias_step, check_critical_learning_rate, check_gradie
 # chapter 2
 from .landscape import check_best_slope, check_grid_evaluations, check_least_squares, check_mse_grid
 # chapter 3
-from .descent import check_basin, check_directional_derivative, check_gradient_descent, check_optimal_rate
+from .descent import check_basin, check_directional_derivative, check_gradient_descent, check_hessian_test, check_optimal_rate
 # chapter 8
 from .training import (check_early_stopping_epoch, check_filter_normalize, check_parameter_count,
                        check_range_test_rates, check_step_count)
@@ -56,6 +56,7 @@ __all__ = [
     # chapter 3
     "check_directional_derivative",
     "check_gradient_descent",
+    "check_hessian_test",
     "check_optimal_rate",
     "check_basin",
     # chapter 4

@@ -5,7 +5,8 @@ import numpy as np
 from .. import descent, landscape, optim, surfaces
 from ._core import Mistake, _report, check_function, check_value, finite_real
 
-__all__ = ["check_directional_derivative", "check_gradient_descent", "check_optimal_rate", "check_basin"]
+__all__ = ["check_directional_derivative", "check_gradient_descent", "check_optimal_rate", "check_basin",
+           "check_hessian_test"]
 
 
 def check_directional_derivative(answer, name="slope"):
@@ -135,3 +136,30 @@ def check_basin(answer, start=(1.9, 0.3), lr=0.1, steps=400, name="basin"):
                   if other == start_basin else "Trace the first few steps with bp.descent.final_points.")
     return check_value(answer, target, name=name, mistakes=[Mistake(other, hint_other)], atol=0.0, rtol=0.0,
                        hint="Answer 0 (the global minimum) or 1 (the local one); run the descent to find out.")
+
+
+# L(w1, w2) = w1² + 4 w1 w2 + w2²: its matrix of second partial derivatives.
+_SADDLE_HESSIAN = np.array([[2.0, 4.0], [4.0, 2.0]])
+
+
+def check_hessian_test(answer, name="lam_min"):
+    r"""Check the smallest eigenvalue of the Hessian of
+    :math:`L(w_1, w_2) = w_1^2 + 4 w_1 w_2 + w_2^2` (constant, since
+    :math:`L` is quadratic). Its sign is the Hessian test: negative, so
+    :math:`L` is not convex and :math:`(0, 0)` is a saddle.
+
+    >>> check_hessian_test(6.0)
+    ✗ lam_min = 6.0 is not correct. Hint: That is the largest eigenvalue; the test needs the smallest.
+    False
+    """
+    lam = np.linalg.eigvalsh(_SADDLE_HESSIAN)
+    coefficients = np.linalg.eigvalsh(_SADDLE_HESSIAN / 2)
+    half_cross = np.linalg.eigvalsh(np.array([[2.0, 2.0], [2.0, 2.0]]))
+    mistakes = [
+        Mistake(float(lam[-1]), "That is the largest eigenvalue; the test needs the smallest."),
+        Mistake(float(_SADDLE_HESSIAN[0, 0]), "2 is a diagonal entry, ∂²L/∂w₁²; the eigenvalues differ from the diagonal when the off-diagonal entry is not 0."),
+        Mistake(float(coefficients[0]), "That is an eigenvalue of the coefficient matrix [[1, 2], [2, 1]] of L = wᵀCw; the Hessian of wᵀCw is 2C."),
+        Mistake(float(half_cross[0]), "Check the mixed derivative: ∂²(4 w₁w₂)/∂w₁∂w₂ = 4."),
+    ]
+    return check_value(answer, float(lam[0]), name=name, mistakes=mistakes,
+                       hint="Write the Hessian [[∂²L/∂w₁², ∂²L/∂w₁∂w₂], [∂²L/∂w₂∂w₁, ∂²L/∂w₂²]] and solve λ² − (trace)·λ + det = 0.")

@@ -84,24 +84,29 @@ def check_critical_learning_rate(answer, x=2.0, name="eta_critical"):
                        hint="Write the Hessian of L with respect to (W, b); the residual's factor per step is 1 − η·λ_max, and its size stops shrinking when that factor reaches −1.")
 
 
-def check_bias_step(dL_db, b_new, names=("my_dL_db", "my_b_new")):
+def check_bias_step(dL_db, b_new, names=("my_dL_db", "my_b_new"), x=1.0):
     r"""Check :math:`\partial L/\partial b = -(y - \hat y)` and
     :math:`b_\text{new} = b - \eta\,\partial L/\partial b` at the worked
-    example's givens (:func:`bpcore.neuron.forward_backward`).
+    example's givens with input ``x`` (:func:`bpcore.neuron.forward_backward`).
 
     >>> check_bias_step(-1.5, -0.35)
     ✓ my_dL_db = -1.5 is correct.
     ✓ my_b_new = -0.35 is correct.
     True
     """
-    v = neuron.forward_backward()
-    first = check_value(dL_db, v["dL_db"], name=names[0], mistakes=[
+    v = neuron.forward_backward(x=x)
+    at_one = neuron.forward_backward()
+    other_input = [] if v["dL_db"] == at_one["dL_db"] else [
+        Mistake(at_one["dL_db"], "That is the value at the chapter's input x = 1; redo it for this input.")]
+    first = check_value(dL_db, v["dL_db"], name=names[0], mistakes=[*other_input,
         Mistake(-v["dL_db"], "The sign is flipped: ∂L/∂ŷ = −(y − ŷ), and ∂ŷ/∂b = +1."),
         Mistake(2 * v["dL_db"], "That is the gradient of (y − ŷ)²; with L = ½(y − ŷ)² the ½ cancels the 2."),
         Mistake(v["L"], "That is the loss L itself, not its derivative."),
     ], hint="Chain rule: ∂L/∂b = ∂L/∂ŷ · ∂ŷ/∂b, with ∂L/∂ŷ = −(y − ŷ) and ∂ŷ/∂b = 1.")
     b, lr = v["b"], v["lr"]
-    second = check_value(b_new, v["b_new"], name=names[1], mistakes=[
+    other_input = [] if v["b_new"] == at_one["b_new"] else [
+        Mistake(at_one["b_new"], "That is the value at the chapter's input x = 1; redo it for this input.")]
+    second = check_value(b_new, v["b_new"], name=names[1], mistakes=[*other_input,
         Mistake(b + lr * v["dL_db"], "The step went uphill: gradient descent subtracts η·∂L/∂b."),
         Mistake(b - v["dL_db"], "You forgot the learning rate: b_new = b − η·∂L/∂b with η = 0.1."),
         Mistake(b - lr * 2 * v["dL_db"], "That step uses the gradient of (y − ŷ)²; with the ½ the gradient is −(y − ŷ)."),

@@ -76,10 +76,69 @@ def plot_contour(X, Y, Z, *, ax=None, levels=20, log=False, filled=True, xlabel=
     return fig
 
 
-def _clipped_path(path, x_lim, y_lim):
+def _clip_segment(p, q, x_lim, y_lim):
+    """The part of segment p→q inside the window as (t0, t1) along it, or None (Liang–Barsky)."""
+    d = q - p
+    t0, t1 = 0.0, 1.0
+    for step, room in ((-d[0], p[0] - x_lim[0]), (d[0], x_lim[1] - p[0]),
+                       (-d[1], p[1] - y_lim[0]), (d[1], y_lim[1] - p[1])):
+        if step == 0.0:
+            if room < 0.0:
+                return None
+        elif step < 0.0:
+            t0 = max(t0, room / step)
+        else:
+            t1 = min(t1, room / step)
+    return (t0, t1) if t0 <= t1 else None
+
+
+def _clipped_path(path, x_lim, y_lim, marks=False):
+    r"""The polyline of ``path`` cut at the window's edge, segment by segment.
+
+    Each segment between two iterates keeps the part of it inside the window
+    (its points stay on the segment, unlike clipping x and y separately); a
+    segment wholly outside is dropped and the line breaks there (NaN). A
+    non-finite iterate breaks the line too. Returns ``(px, py)``, and with
+    ``marks=True`` also the indices into them of the real iterates (not the
+    points where a segment meets the edge), for ``markevery``.
+
+    >>> px, py = _clipped_path([[0, 0], [4, 1], [0, 0.5]], (-1, 2), (-1, 1))
+    >>> np.column_stack([px, py]).tolist()
+    [[0.0, 0.0], [2.0, 0.5], [nan, nan], [2.0, 0.75], [0.0, 0.5]]
+    """
     path = np.asarray(path, dtype=float).reshape(-1, 2)
-    path = path[np.all(np.isfinite(path), axis=1)]
-    return np.clip(path[:, 0], *x_lim), np.clip(path[:, 1], *y_lim)
+    x_lim, y_lim = tuple(sorted(map(float, x_lim))), tuple(sorted(map(float, y_lim)))
+    finite = np.all(np.isfinite(path), axis=1)
+    points, iterates, last = [], [], None
+
+    def add(point, is_iterate):
+        if is_iterate:
+            iterates.append(len(points))
+        points.append(point)
+
+    if len(path) == 1 and finite[0] and _clip_segment(path[0], path[0], x_lim, y_lim) is not None:
+        add(path[0], True)
+    for i in range(len(path) - 1):
+        p, q = path[i], path[i + 1]
+        if not (finite[i] and finite[i + 1]):
+            continue
+        with np.errstate(over="ignore", invalid="ignore"):
+            clip = _clip_segment(p, q, x_lim, y_lim)
+        if clip is None:
+            continue
+        t0, t1 = clip
+        start = p if t0 == 0.0 else p + t0 * (q - p)
+        end = q if t1 == 1.0 else p + t1 * (q - p)
+        if last is None or not np.array_equal(last, start):
+            if last is not None:
+                add(np.array([np.nan, np.nan]), False)
+            add(start, t0 == 0.0)
+        add(end, t1 == 1.0)
+        last = end
+    xy = np.array(points, dtype=float).reshape(-1, 2)
+    # Rounding can put an edge point a hair outside the window.
+    px, py = np.clip(xy[:, 0], *x_lim), np.clip(xy[:, 1], *y_lim)
+    return (px, py, iterates) if marks else (px, py)
 
 
 def set_path(ax, path, index=0):
@@ -93,16 +152,21 @@ def set_path(ax, path, index=0):
     [[1.0, 1.0], [0.0, 0.0]]
     """
     line, = [a for a in ax.get_lines() if a.get_gid() == f"path:{index}"]
-    line.set_data(*_clipped_path(path, ax.get_xlim(), ax.get_ylim()))
-    return [line]
+    px, py, iterates = _clipped_path(path, ax.get_xlim(), ax.get_ylim(), marks=True)
+    line.set_data(px, py)
+    line.set_markevery(iterates)
+    start, = [a for a in ax.get_lines() if a.get_gid() == f"start:{index}"]
+    start.set_data(px[iterates[:1]], py[iterates[:1]])
+    return [line, start]
 
 
 def plot_trajectory_2d(X, Y, Z, paths, *, ax=None, levels=20, log=False, xlabel=r"$w$", ylabel=r"$b$", minimum=None, colorbar=True, title=None, figsize=None, legend="below"):
     r"""Optimiser paths over the contours of a 2-D loss surface.
 
     ``paths`` maps a legend name to an array of shape ``(steps, 2)`` (or is
-    one such array). Points outside the plotted window are clipped to its
-    border so a diverging run stays visible as it leaves. Each path has its
+    one such array). Each step is cut where it crosses the window's border, so
+    a diverging run stays visible as it leaves and every drawn piece lies on
+    the step it belongs to; only iterates inside the window get a marker. Each path has its
     own colour, line style and marker (told apart without colour too); the
     legend goes ``"below"`` or ``"right"`` of the axes (never over the
     paths), or at a matplotlib ``loc`` the caller has checked is empty.
@@ -123,10 +187,12 @@ def plot_trajectory_2d(X, Y, Z, paths, *, ax=None, levels=20, log=False, xlabel=
     x_lim, y_lim = ax.get_xlim(), ax.get_ylim()
     for index, (name, path) in enumerate(paths.items()):
         colour = path_colours[index % len(path_colours)]
-        px, py = _clipped_path(path, x_lim, y_lim)
+        px, py, iterates = _clipped_path(path, x_lim, y_lim, marks=True)
         ax.plot(px, py, color=colour, linestyle=style.LINESTYLES[index % len(style.LINESTYLES)],
-                marker=markers[index % len(markers)], markersize=3.5, linewidth=1.3, label=name, gid=f"path:{index}")
-        ax.plot(px[:1], py[:1], "s", color=colour, markersize=6, markeredgecolor="white")
+                marker=markers[index % len(markers)], markevery=iterates, markersize=3.5, linewidth=1.3,
+                label=name, gid=f"path:{index}")
+        ax.plot(px[iterates[:1]], py[iterates[:1]], "s", color=colour, markersize=6, markeredgecolor="white",
+                gid=f"start:{index}")
     ax.set_xlim(*x_lim)
     ax.set_ylim(*y_lim)
     if any(name is not None for name in paths):

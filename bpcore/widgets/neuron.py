@@ -73,6 +73,8 @@ _LR_MARGINS = dict(left=0.08, right=0.985, bottom=0.15, top=0.9)
 _LEFT_BOX = [0.09, 0.15, 0.344, 0.75]
 _BAR_BOX = [0.45, 0.15, 0.014, 0.75]
 _RIGHT_BOX = [0.68, 0.15, 0.305, 0.75]
+# The loss panel's fixed log axis (runs compare frame by frame).
+_LOSS_YLIM = (1e-10, 1e6)
 # Added to the loss before its logarithm is contoured (the valley floor is 0).
 _FLOOR = 1e-3
 
@@ -89,7 +91,7 @@ def _descent_titles(lr, epochs, loss):
     elif final == 0.0:
         status = "L = 0"
     else:
-        status = f"L = {final:.3g}"
+        status = f"L = {final:.4g}"   # 4 digits: the critical rate's 1.125 reads as in the text
     return f"learning rate η = {lr:g}", f"after {int(epochs)} epochs: {status}"
 
 
@@ -120,12 +122,23 @@ def learning_rate_figure(lr=0.1, epochs=20, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     norm = matplotlib.colors.LogNorm(vmin=float(LL.min()) + _FLOOR, vmax=float(LL.max()) + _FLOOR)
     colour_bar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=style.CMAP), cax=fig.add_axes(_BAR_BOX))
     colour_bar.set_label("loss L")
-    plots.plot_loss_curve(loss, ax=right, logy=True, ylim=(1e-10, 1e6), ylabel="loss L (log scale)")
+    plots.plot_loss_curve(loss, ax=right, logy=True, ylim=_LOSS_YLIM, ylabel="loss L (log scale)")
+    # A loss of exactly 0 (η = 1/λ_max lands on the valley) has no place on a
+    # log axis: mark those epochs with a triangle on the bottom edge instead.
+    right.plot(*_zero_losses(loss), "v", color=style.series(0)["color"], markersize=6, clip_on=False,
+               label="L = 0 (below the log axis)", gid="zeros")
+    right.legend(loc="upper right", frameon=True, framealpha=0.9, handletextpad=0.3).set_visible(bool(np.any(np.asarray(loss) == 0.0)))
     right.set_xlim(-0.5, int(epochs) + 0.5)
     left_title, right_title = _descent_titles(lr, epochs, loss)
     left.set_title(left_title)
     right.set_title(right_title)
     return fig
+
+
+def _zero_losses(loss):
+    """Epochs whose loss is exactly 0, placed on the bottom edge of the log axis."""
+    epochs = np.flatnonzero(np.asarray(loss) == 0.0)
+    return epochs, np.full(len(epochs), _LOSS_YLIM[0])
 
 
 def _move_descent(fig, lr, epochs, W0, b0, x, y):
@@ -134,7 +147,12 @@ def _move_descent(fig, lr, epochs, W0, b0, x, y):
     left_title, right_title = _descent_titles(lr, epochs, loss)
     left.title.set_text(left_title)
     right.title.set_text(right_title)
-    return [*plots.set_path(left, path), *plots.set_loss_curve(right, loss, logy=True), left.title, right.title]
+    zeros, = [a for a in right.get_lines() if a.get_gid() == "zeros"]
+    zeros.set_data(*_zero_losses(loss))
+    legend = right.get_legend()
+    legend.set_visible(bool(np.any(np.asarray(loss) == 0.0)))
+    return [*plots.set_path(left, path), *plots.set_loss_curve(right, loss, logy=True), zeros, legend,
+            left.title, right.title]
 
 
 LEARNING_RATES = (0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0, 1.02, 1.05, 1.1)
