@@ -114,3 +114,23 @@ def test_step_sizes_follow_the_closed_forms():
 def test_invalid_arguments_raise_naming_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+@pytest.mark.parametrize("center", [(0.0, 0.0), (1.0, 2.0), (100.0, -50.0), (1e4, 1e4)])
+def test_measured_rate_holds_for_a_minimum_anywhere(center):
+    """Issue 22: off the origin the distance stops at ~1e-16 |x*|; the rate must not see that floor."""
+    bowl = bp.surfaces.Quadratic(condition=10.0, angle=0.3, center=center)
+    best = races.momentum_optimal(10.0)
+    x0 = np.array(center) + 1.0
+    gd = bp.landscape.descend(SGD(best["gd_lr"]), bowl.grad, x0, 3000)
+    assert races.measured_rate(gd, center) == pytest.approx(9 / 11, rel=1e-4)          # 0.8182
+    mom = bp.landscape.descend(Momentum(best["lr"], beta=best["beta"]), bowl.grad, x0, 1500)
+    # critically damped (d_t ~ t r^t): a few per cent above r = 0.5195, never near 1
+    assert best["rate"] <= races.measured_rate(mom, center) <= 1.05 * best["rate"]
+
+
+def test_measured_rate_chapter_exercise_moved_off_the_origin():
+    best = races.momentum_optimal(100.0)
+    bowl = bp.surfaces.Quadratic(condition=100.0, center=(1.0, 2.0))
+    path = bp.landscape.descend(Momentum(best["lr"], beta=best["beta"]), bowl.grad, [1.0, 1.0], 600)
+    assert races.measured_rate(path, [1.0, 2.0]) == pytest.approx(9 / 11, rel=0.015)

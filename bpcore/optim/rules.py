@@ -30,7 +30,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import to_float
+from .._checks import to_float
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
