@@ -340,7 +340,11 @@ class Adagrad(Optimizer):
     optax's ``adagrad`` does the same (``initial_accumulator_value=0.1``,
     ``eps=1e-7``, :math:`\epsilon` inside the root).  With
     :math:`s_0 = 0.1` the first steps are much smaller than here, where the
-    first step has size :math:`\approx \eta` in every coordinate.
+    first step has size :math:`\approx \eta` in every coordinate.  *Dive
+    into Deep Learning* (d2l, §12.7) also puts :math:`\epsilon` inside the
+    root, :math:`g/\sqrt{s_t + \epsilon}` with :math:`\epsilon = 10^{-6}` and
+    :math:`s_0 = 0`, so its printed results differ from this rule (PyTorch's)
+    from about the 6th digit.
 
     >>> opt = Adagrad(lr=0.5, eps=0.0)
     >>> opt.step(1.0, 2.0)   # s = 4: 1 - 0.5 * 2 / 2
@@ -383,6 +387,10 @@ class RMSprop(Optimizer):
     **Other conventions.** Keras (``keras.optimizers.RMSprop``) uses
     :math:`\rho = 0.9` for :math:`\alpha`, :math:`\epsilon = 10^{-7}` and
     puts :math:`\epsilon` *inside* the root: :math:`g/\sqrt{v_t + \epsilon}`.
+    optax's ``rmsprop`` (``decay=0.9``, ``eps=1e-8``) and *Dive into Deep
+    Learning* (d2l, §12.8, :math:`\gamma` for :math:`\alpha`,
+    :math:`\epsilon = 10^{-6}`) put it inside the root too, so d2l's printed
+    results differ from this rule (PyTorch's) from about the 6th digit.
 
     >>> round(RMSprop(lr=0.01, alpha=0.99, eps=0.0).step(1.0, 3.0), 12)   # 1 - 0.01 / sqrt(0.01)
     0.9
