@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import bpcore as bp
-from bpcore.optim import SGD, CosineAnnealingLR, LinearLR, Momentum, StepLR
+from bpcore.optim import SGD, CosineAnnealingLR, LinearLR, Momentum, SequentialLR, StepLR
 
 torch = pytest.importorskip("torch")
 from torch.optim import lr_scheduler  # noqa: E402
@@ -65,6 +65,25 @@ def test_linear_equals_torch(start, end, total):
     assert np.max(np.abs(got - expected)) <= 1e-12 * 0.2
     closed = 0.2 * (start + (end - start) * np.minimum(np.arange(n), total) / total)
     np.testing.assert_allclose(got, closed, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("warm,T_max,eta_min", [(5, 20, 0.0), (1, 3, 0.0), (10, 100, 0.003), (2, 1, 0.001)])
+def test_warmup_then_cosine_equals_torch_sequential(warm, T_max, eta_min):
+    n = 300
+    expected = _torch_rates(lambda o: lr_scheduler.SequentialLR(
+        o, [lr_scheduler.LinearLR(o, 0.01, 1.0, warm), lr_scheduler.CosineAnnealingLR(o, T_max, eta_min)], [warm]),
+        0.1, n)
+    got = SequentialLR([LinearLR(0.1, 0.01, 1.0, warm), CosineAnnealingLR(0.1, T_max, eta_min)], [warm]).rates(n)
+    assert np.max(np.abs(got - expected)) <= 1e-12 * 0.1
+
+
+def test_three_pieces_equal_torch_sequential():
+    expected = _torch_rates(lambda o: lr_scheduler.SequentialLR(
+        o, [lr_scheduler.LinearLR(o, 0.1, 1.0, 10), lr_scheduler.StepLR(o, 30, 0.5),
+            lr_scheduler.CosineAnnealingLR(o, 40)], [10, 70]), 0.1, 250)
+    got = SequentialLR([LinearLR(0.1, 0.1, 1.0, 10), StepLR(0.1, 30, 0.5), CosineAnnealingLR(0.1, 40)],
+                       [10, 70]).rates(250)
+    assert np.max(np.abs(got - expected)) <= 1e-12 * 0.1
 
 
 def test_attach_and_step_set_the_optimizer_rate_like_torch():
@@ -133,6 +152,12 @@ def test_velocity_and_buffer_forms_differ_exactly_when_the_rate_changes():
     (lambda: StepLR(0.1, 2).rates(0), ValueError),
     (lambda: StepLR(0.1, 2).step(), RuntimeError),
     (lambda: StepLR(0.1, 2).attach("sgd"), TypeError),
+    (lambda: SequentialLR([], []), TypeError),
+    (lambda: SequentialLR([StepLR(0.1, 2), 0.1], [3]), TypeError),
+    (lambda: SequentialLR([StepLR(0.1, 2), StepLR(0.1, 2)], []), ValueError),
+    (lambda: SequentialLR([StepLR(0.1, 2), StepLR(0.1, 2), StepLR(0.1, 2)], [5, 5]), ValueError),
+    (lambda: SequentialLR([StepLR(0.1, 2), StepLR(0.1, 2)], [0]), ValueError),
+    (lambda: SequentialLR([StepLR(0.1, 2), StepLR(0.1, 2)], 3), TypeError),
 ])
 def test_bad_arguments_raise_clearly(make, error):
     with pytest.raises(error):

@@ -4,7 +4,7 @@ schedules (:mod:`bpcore.optim.schedules`).
 Every name is available as ``bpcore.optim.X``: the update rules ``SGD``,
 ``Momentum``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW`` (equal to
 ``torch.optim``) and the schedules ``StepLR``, ``CosineAnnealingLR``,
-``LinearLR`` (equal to ``torch.optim.lr_scheduler``).
+``LinearLR``, ``SequentialLR`` (equal to ``torch.optim.lr_scheduler``).
 
 >>> from bpcore.optim import SGD, CosineAnnealingLR
 >>> SGD(lr=0.1).step(2.0, -1.5)
@@ -14,7 +14,7 @@ Every name is available as ``bpcore.optim.X``: the update rules ``SGD``,
 """
 
 from .rules import SGD, Adagrad, Adam, AdamW, Momentum, Optimizer, RMSprop
-from .schedules import CosineAnnealingLR, LinearLR, Schedule, StepLR
+from .schedules import CosineAnnealingLR, LinearLR, Schedule, SequentialLR, StepLR
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW",
-           "Schedule", "StepLR", "CosineAnnealingLR", "LinearLR"]
+           "Schedule", "StepLR", "CosineAnnealingLR", "LinearLR", "SequentialLR"]

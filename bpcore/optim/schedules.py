@@ -37,7 +37,7 @@ import numpy as np
 
 from .._checks import integer, real_number
 
-__all__ = ["Schedule", "StepLR", "CosineAnnealingLR", "LinearLR"]
+__all__ = ["Schedule", "StepLR", "CosineAnnealingLR", "LinearLR", "SequentialLR"]
 
 #: Largest step index a schedule computes (the recursion keeps every rate).
 MAX_STEPS = 10_000_000
@@ -68,6 +68,11 @@ class Schedule:
     # -- the sequence -------------------------------------------------------
     def _first(self):
         return self.lr
+
+    def _restart(self):
+        """The rate at ``t = 0`` when a :class:`SequentialLR` switches to this
+        schedule (PyTorch evaluates its closed form there)."""
+        return self._first()
 
     def _next(self, t, previous):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -189,6 +194,9 @@ class CosineAnnealingLR(Schedule):
     def hyperparameters(self):
         return {"lr": self.lr, "T_max": self.T_max, "eta_min": self.eta_min}
 
+    def _restart(self):
+        return self.eta_min + (self.lr - self.eta_min) * (1 + math.cos(0.0)) / 2
+
     def _next(self, t, previous):
         T, low = self.T_max, self.eta_min
         if (t - 1 - T) % (2 * T) == 0:
@@ -240,3 +248,57 @@ class LinearLR(Schedule):
             return previous
         a, b = self.start_factor, self.end_factor
         return previous * (1.0 + (b - a) / (self.total_iters * a + (t - 1) * (b - a)))
+
+
+class SequentialLR(Schedule):
+    r"""One schedule after another: ``schedules[0]`` until step
+    ``milestones[0]``, then ``schedules[1]`` restarted at its own
+    :math:`t = 0`, and so on.
+
+    .. math::
+
+        \eta_t = \eta^{(i)}_{t - m_{i}} \quad\text{for } m_i \le t < m_{i+1},
+        \qquad m_0 = 0
+
+    The usual recipe is a linear warm-up followed by cosine annealing.
+    Equals ``torch.optim.lr_scheduler.SequentialLR(opt, schedulers,
+    milestones)`` built from the equivalent PyTorch schedulers (which, at a
+    milestone, evaluate the new scheduler's closed form at 0).
+
+    >>> warm_cos = SequentialLR([LinearLR(0.1, 0.1, 1.0, 3), CosineAnnealingLR(0.1, 4)], milestones=[3])
+    >>> warm_cos.rates(8).round(4).tolist()
+    [0.01, 0.04, 0.07, 0.1, 0.0854, 0.05, 0.0146, 0.0]
+    """
+
+    def __init__(self, schedules, milestones):
+        if not isinstance(schedules, (list, tuple)) or not schedules:
+            raise TypeError("schedules must be a non-empty list of bpcore.optim schedules")
+        for i, sched in enumerate(schedules):
+            if not isinstance(sched, Schedule):
+                raise TypeError(f"schedules[{i}] must be a bpcore.optim schedule, got {type(sched).__name__}")
+        if not isinstance(milestones, (list, tuple)):
+            raise TypeError(f"milestones must be a list of step numbers, got {type(milestones).__name__}")
+        if len(milestones) != len(schedules) - 1:
+            raise ValueError(f"milestones must hold one step number fewer than schedules ({len(schedules) - 1}), "
+                             f"got {len(milestones)}")
+        marks = [integer(m, f"milestones[{i}]", minimum=1) for i, m in enumerate(milestones)]
+        if any(b <= a for a, b in zip(marks, marks[1:])):
+            raise ValueError(f"milestones must be increasing, got {marks}")
+        self.schedules = list(schedules)
+        self.milestones = marks
+        super().__init__(schedules[0].lr)
+
+    def hyperparameters(self):
+        return {"schedules": self.schedules, "milestones": self.milestones}
+
+    def _piece(self, t):
+        i = sum(1 for m in self.milestones if m <= t)
+        return self.schedules[i], t - (self.milestones[i - 1] if i else 0)
+
+    def _first(self):
+        return self.schedules[0].lr_at(0)
+
+    def _next(self, t, previous):
+        sched, local = self._piece(t)
+        # t >= 1, so local == 0 only where a later piece starts
+        return sched._restart() if local == 0 else sched._next(local, previous)
