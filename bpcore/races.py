@@ -22,8 +22,8 @@ import math
 
 import numpy as np
 
-from ._checks import as_float64, check_callable, integer, real_number
-from .optim import Optimizer
+from ._checks import as_float64, as_rng, check_callable, integer, real_number
+from .optim import Optimizer, Schedule
 from .surfaces import Surface
 
 __all__ = [
@@ -33,6 +33,10 @@ __all__ = [
     "race_table",
     "markdown_table",
     "momentum_optimal",
+    "momentum_critical_rate",
+    "basin_by_rate",
+    "basin_markdown",
+    "noisy_descent",
     "measured_rate",
     "step_sizes",
 ]
@@ -192,12 +196,14 @@ def markdown_table(table, steps):
     r"""A :func:`race_table` as a Markdown table: one row per optimizer, one
     column per surface, each cell "steps to the tolerance, η = tuned rate";
     "> steps" if the tolerance was not reached, "(local)" if the run ended
-    nearest to a minimum other than the global one.
+    nearest to a minimum other than the global one.  The spaces inside
+    "η = 0.215" and "> 1000 (local)" are no-break spaces, so a narrow screen
+    never wraps a rate over three lines.
 
     >>> from bpcore.surfaces import Quadratic
     >>> from bpcore.optim import SGD
     >>> t = race_table({"GD": SGD}, {"bowl": (Quadratic(condition=1.0), [1.0, 1.0])}, 50, grid=(1.0,))
-    >>> print(markdown_table(t, 50))
+    >>> print(markdown_table(t, 50).replace("\u00a0", " "))
     | optimizer | bowl |
     |---|---|
     | GD | 1, η = 1 |
@@ -219,9 +225,10 @@ def markdown_table(table, steps):
             real_number(cell_value[0], f"the learning rate in table[{s!r}][{o!r}]")
 
     def cell(lr, run):
-        reached = f"> {steps}" if run["steps_to_tol"] is None else str(run["steps_to_tol"])
-        where = " (local)" if run["minimum"] not in (None, 0) else ""
-        return f"{reached}{where}, η = {lr:.3g}"
+        # no-break spaces: a narrow column breaks a cell only after its comma
+        reached = f">\u00a0{steps}" if run["steps_to_tol"] is None else str(run["steps_to_tol"])
+        where = "\u00a0(local)" if run["minimum"] not in (None, 0) else ""
+        return f"{reached}{where}, η\u00a0=\u00a0{lr:.3g}"
 
     rows = ["| optimizer | " + " | ".join(surfaces) + " |", "|---" * (len(surfaces) + 1) + "|"]
     rows += [f"| {o} | " + " | ".join(cell(*table[s][o]) for s in surfaces) + " |" for o in optimizers]
@@ -258,6 +265,145 @@ def momentum_optimal(condition, mu=1.0):
     rate = (sk - 1.0) / (sk + 1.0)
     return {"beta": rate * rate, "lr": 4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2, "rate": rate,
             "gd_lr": 2.0 / (L + mu), "gd_rate": (kappa - 1.0) / (kappa + 1.0)}
+
+
+def momentum_critical_rate(curvature, beta, nesterov=False):
+    r"""The learning rate above which (heavy-ball or Nesterov) momentum in
+    PyTorch's form diverges along a direction of curvature :math:`\lambda`:
+
+    .. math::
+
+        \eta_c = \frac{2(1+\beta)}{\lambda} \quad\text{(heavy ball)}, \qquad
+        \eta_c = \frac{2(1+\beta)}{(1+2\beta)\,\lambda} \quad\text{(Nesterov)}.
+
+    Along that direction the iteration is linear,
+    :math:`(\theta_t, u_t) = M (\theta_{t-1}, u_{t-1})`; at :math:`\eta_c`
+    an eigenvalue of :math:`M` reaches :math:`-1` (the characteristic
+    polynomial :math:`z^2 - (1+\beta-\eta\lambda)z + \beta` at :math:`z=-1`
+    for heavy ball, :math:`z^2 - (1+\beta-\eta\lambda(1+\beta))z
+    + \beta(1-\eta\lambda)` for Nesterov).  With :math:`\beta = 0.9`
+    that is :math:`\eta\lambda < 3.8` against :math:`\eta\lambda < 1.357`.
+
+    >>> round(momentum_critical_rate(50.0, 0.9), 4), round(momentum_critical_rate(50.0, 0.9, nesterov=True), 4)
+    (0.076, 0.0271)
+    """
+    lam = _positive("curvature", curvature)
+    beta = real_number(beta, "beta")
+    if not 0 <= beta < 1:
+        raise ValueError(f"beta must lie in [0, 1), got {beta!r}")
+    if not isinstance(nesterov, (bool, np.bool_)):
+        raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+    return 2 * (1 + beta) / ((1 + 2 * beta) * lam if nesterov else lam)
+
+
+def basin_by_rate(makers, surface, x0, steps, tol=1e-6, grid=LR_GRID):
+    r"""Every optimizer at every rate of ``grid``: which minimum each run
+    ends nearest to, and in how many steps it arrives.
+
+    Returns ``{name: [(lr, run), ...]}`` with ``run`` from
+    :func:`descend_until`; :func:`basin_markdown` prints it.  This is what
+    :func:`tune_lr` chooses from: its "fastest to any minimum" picks one
+    entry per row, and which basin that entry lies in is a property of the
+    chosen rate, not of the method.
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> from bpcore.optim import SGD
+    >>> out = basin_by_rate({"GD": SGD}, Quadratic(condition=1.0), [1.0, 1.0], 50, grid=(1.0, 3.0))
+    >>> [(lr, run["minimum"], run["steps_to_tol"]) for lr, run in out["GD"]]
+    [(1.0, 0, 1), (3.0, None, None)]
+    """
+    _check_mapping(makers, "makers", "an optimizer name to a function lr -> optimizer")
+    for o_name, make in makers.items():
+        check_callable(make, f"makers[{o_name!r}]")
+    _check_surface(surface)
+    _start(x0)
+    steps = _positive_int("steps", steps)
+    g = as_float64(grid, "grid")
+    if g.ndim != 1 or g.size == 0:
+        raise ValueError(f"grid must be a non-empty 1-D sequence of learning rates, got shape {g.shape}")
+    grid = [_positive("grid value", v) for v in g.tolist()]
+    return {name: [(lr, descend_until(make(lr), surface, x0, steps, tol)) for lr in grid]
+            for name, make in makers.items()}
+
+
+def basin_markdown(result, steps, names=("global", "local")):
+    r"""A :func:`basin_by_rate` result as a Markdown table: one row per
+    optimizer, one column per rate; a cell is the basin's initial (``G`` for
+    minimum 0, ``L`` for minimum 1, from ``names``) and the steps to the
+    tolerance ("G 77"), a bare letter if the tolerance was not reached within
+    ``steps``, and "∞" for a diverged run.  Cells use no-break spaces, so a
+    narrow screen scrolls the table instead of wrapping a cell.
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> from bpcore.optim import SGD
+    >>> out = basin_by_rate({"GD": SGD}, Quadratic(condition=1.0), [1.0, 1.0], 50, grid=(1.0, 3.0))
+    >>> print(basin_markdown(out, 50).replace("\u00a0", " "))
+    | η | 1 | 3 |
+    |---|---|---|
+    | GD | G 1 | ∞ |
+    """
+    steps = _positive_int("steps", steps)
+    _check_mapping(result, "result", "an optimizer name to [(lr, run), ...], as basin_by_rate returns")
+    if not result:
+        raise ValueError("result must hold at least one optimizer")
+    rows = list(result.values())
+    rates = [lr for lr, _ in rows[0]]
+    if any([lr for lr, _ in row] != rates for row in rows):
+        raise ValueError("every optimizer in result must be run on the same grid of rates")
+
+    def cell(run):
+        if run["minimum"] is None:
+            return "∞"
+        letter = names[run["minimum"]][0].upper() if run["minimum"] < len(names) else str(run["minimum"])
+        return letter if run["steps_to_tol"] is None else f"{letter}\u00a0{run['steps_to_tol']}"
+
+    lines = ["| η | " + " | ".join(f"{lr:.3g}" for lr in rates) + " |", "|---" * (len(rates) + 1) + "|"]
+    lines += [f"| {name} | " + " | ".join(cell(run) for _, run in row) + " |" for name, row in result.items()]
+    return "\n".join(lines)
+
+
+def noisy_descent(optimizer, surface, x0, steps, noise, seed=0, schedule=None):
+    r"""Run ``optimizer`` on ``surface`` with noisy gradients
+    :math:`g_t = \nabla f(x_{t-1}) + \sigma\,\xi_t`,
+    :math:`\xi_t \sim \mathcal N(0, I)` (``noise`` is :math:`\sigma`), a
+    stand-in for mini-batch noise; ``schedule`` (a :mod:`bpcore.optim`
+    schedule, optional) is attached to a copy of the optimizer and stepped
+    after every update.  Returns :math:`f(x_t) - f^*` for
+    :math:`t = 0, \dots,` ``steps`` (:math:`f^*` the global minimum's
+    value).  The caller's optimizer and schedule are not changed.
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> from bpcore.optim import SGD
+    >>> gaps = noisy_descent(SGD(0.5), Quadratic(condition=1.0), [1.0, 1.0], 3, noise=0.0)
+    >>> gaps.round(4).tolist()
+    [1.0, 0.25, 0.0625, 0.0156]
+    """
+    _check_optimizer(optimizer)
+    _check_surface(surface)
+    x = _start(x0)
+    steps = _positive_int("steps", steps)
+    sigma = real_number(noise, "noise")
+    if sigma < 0:
+        raise ValueError(f"noise must be >= 0, got {sigma!r}")
+    rng = as_rng(seed)
+    opt = copy.deepcopy(optimizer)
+    opt.reset()
+    if schedule is not None:
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule must be a bpcore.optim schedule or None, got {type(schedule).__name__}")
+        schedule = copy.deepcopy(schedule).attach(opt)
+    f_star = float(surface.value(np.array(surface.minima[0])))
+    out = [float(surface.value(x)) - f_star]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            x = opt.step(x, surface.grad(x) + sigma * rng.standard_normal(2))
+            if not np.all(np.abs(x) <= 1e6):   # diverged: the rest is infinite
+                out += [math.inf] * (steps + 1 - len(out))
+                break
+            out.append(float(surface.value(x)) - f_star)
+            if schedule is not None:
+                schedule.step()
+    return np.array(out)
 
 
 def measured_rate(path, minimum, skip=None):

@@ -55,7 +55,7 @@ def test_markdown_table_marks_failures_and_local_minima():
                              20, grid=(0.05,))
     text = races.markdown_table(table, 20)
     assert text.splitlines()[0] == "| optimizer | well | slow |"
-    assert text.splitlines()[2] == "| GD | > 20 (local), η = 0.05 | > 20, η = 0.05 |"
+    assert text.splitlines()[2] == "| GD | >\u00a020\u00a0(local), η\u00a0=\u00a00.05 | >\u00a020, η\u00a0=\u00a00.05 |"
 
 
 def test_race_table_structure():
@@ -134,3 +134,60 @@ def test_measured_rate_chapter_exercise_moved_off_the_origin():
     bowl = bp.surfaces.Quadratic(condition=100.0, center=(1.0, 2.0))
     path = bp.landscape.descend(Momentum(best["lr"], beta=best["beta"]), bowl.grad, [1.0, 1.0], 600)
     assert races.measured_rate(path, [1.0, 2.0]) == pytest.approx(9 / 11, rel=0.015)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9])
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_critical_rate_is_where_the_iteration_matrix_reaches_minus_one(beta, nesterov):
+    lam = 50.0
+    eta_c = races.momentum_critical_rate(lam, beta, nesterov=nesterov)
+
+    def radius(eta):
+        # one direction of curvature lam: state (theta, buffer); torch's rule with g = lam * theta
+        h = eta * lam
+        if nesterov:
+            M = np.array([[1 - h * (1 + beta), -eta * beta * beta], [lam, beta]])
+        else:
+            M = np.array([[1 - h, -eta * beta], [lam, beta]])
+        return max(abs(np.linalg.eigvals(M)))
+
+    assert radius(0.999 * eta_c) < 1 < radius(1.001 * eta_c)
+    for eta, stable in [(0.99 * eta_c, True), (1.01 * eta_c, False)]:
+        x = bp.landscape.descend(Momentum(eta, beta=beta, nesterov=nesterov), lambda x: lam * x, [1.0], 3000)
+        assert (abs(x[-1, 0]) < 1) == stable
+
+
+def test_nesterov_diverges_on_the_race_bowl_where_heavy_ball_converges():
+    bowl = bp.surfaces.Quadratic(condition=50, angle=0.5)
+    hb = races.descend_until(Momentum(0.03, beta=0.9), bowl, [-2.5, 2.0], 1000, 1e-4)
+    nag = races.descend_until(Momentum(0.03, beta=0.9, nesterov=True), bowl, [-2.5, 2.0], 1000, 1e-4)
+    assert hb["steps_to_tol"] is not None and nag["minimum"] is None
+
+
+def test_basin_by_rate_and_its_table():
+    well = bp.surfaces.DoubleWell(tilt=0.5)
+    out = races.basin_by_rate({"GD": SGD, "Adam": Adam}, well, [1.8, 1.2], 1000, tol=1e-4, grid=(0.01, 0.2154, 2.154))
+    assert [run["minimum"] for _, run in out["GD"]] == [1, 0, None]
+    text = races.basin_markdown(out, 1000)
+    lines = text.splitlines()
+    assert lines[0] == "| η | 0.01 | 0.215 | 2.15 |" and lines[2].endswith("| ∞ |")
+    assert lines[2].split("|")[2].strip() == "L\u00a0465"   # no ordinary space inside a cell
+    with pytest.raises(ValueError, match="same grid"):
+        races.basin_markdown({"a": out["GD"], "b": out["Adam"][:2]}, 1000)
+
+
+def test_noisy_descent_is_reproducible_and_leaves_its_arguments_alone():
+    bowl = bp.surfaces.Quadratic(condition=10.0)
+    opt, sched = Momentum(0.05, beta=0.9), bp.optim.CosineAnnealingLR(0.05, T_max=100)
+    a = races.noisy_descent(opt, bowl, [1.0, 1.0], 100, noise=0.5, seed=3, schedule=sched)
+    b = races.noisy_descent(opt, bowl, [1.0, 1.0], 100, noise=0.5, seed=3, schedule=sched)
+    assert a.shape == (101,) and np.array_equal(a, b) and opt.lr == 0.05 and opt.t == 0 and sched.t == 0
+    # without noise and schedule: the plain descent
+    path = bp.landscape.descend(SGD(0.1), bowl.grad, [1.0, 1.0], 20)
+    np.testing.assert_allclose(races.noisy_descent(SGD(0.1), bowl, [1.0, 1.0], 20, noise=0.0),
+                               bowl.value(path) - 0.0, rtol=1e-12)
+    assert np.isinf(races.noisy_descent(SGD(1.0), bowl, [1.0, 1.0], 50, noise=0.0)[-1])
+    with pytest.raises(TypeError, match="schedule"):
+        races.noisy_descent(opt, bowl, [1.0, 1.0], 10, noise=0.1, schedule=lambda t: 0.1)
+    with pytest.raises(ValueError, match="noise"):
+        races.noisy_descent(opt, bowl, [1.0, 1.0], 10, noise=-1.0)
