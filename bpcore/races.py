@@ -37,6 +37,7 @@ __all__ = [
     "basin_by_rate",
     "basin_markdown",
     "noisy_descent",
+    "rmsprop_sharpness",
     "measured_rate",
     "step_sizes",
 ]
@@ -404,6 +405,42 @@ def noisy_descent(optimizer, surface, x0, steps, noise, seed=0, schedule=None):
             if schedule is not None:
                 schedule.step()
     return np.array(out)
+
+
+def rmsprop_sharpness(lr, surface, x0, steps, alpha=0.99, eps=1e-8):
+    r"""RMSprop's effective step against the curvature, step by step.
+
+    RMSprop moves coordinate :math:`i` by :math:`D_i g_i` with the effective
+    rate :math:`D_i = \eta/(\sqrt{v_{t,i}} + \epsilon)`.  Near a minimum
+    with Hessian :math:`H` the error follows :math:`e_t = (I - DH)\,e_{t-1}`,
+    which is stable only while every eigenvalue of :math:`DH` stays below 2.
+    Returns a dict: ``gap`` (:math:`f(x_t) - f^*`, :math:`t = 1, \dots,`
+    ``steps``) and ``sharpness`` (the largest eigenvalue modulus of
+    :math:`DH` after step :math:`t`, with :math:`H` the Hessian at
+    :math:`x_t`).
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> out = rmsprop_sharpness(0.1, Quadratic(condition=1.0), [1.0, 1.0], 1, eps=0.0)
+    >>> round(out["sharpness"][0], 6)   # g = 1, v_1 = 0.01: D = 0.1 / 0.1 = 1, H = I
+    1.0
+    """
+    _check_surface(surface)
+    x = _start(x0)
+    steps = _positive_int("steps", steps)
+    from .optim import RMSprop   # noqa: PLC0415 (the rule is imported where it is used)
+    opt = RMSprop(lr, alpha=alpha, eps=eps)
+    f_star = float(surface.value(np.array(surface.minima[0])))
+    gap, sharp = [], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            x = opt.step(x, surface.grad(x))
+            if not np.all(np.abs(x) <= 1e6):
+                break
+            D = opt.lr / (np.sqrt(opt.state[0]["mean_sq"]) + opt.eps)
+            scaled = np.sqrt(D)[:, None] * surface.hessian(x) * np.sqrt(D)[None, :]   # same spectrum as D H
+            gap.append(float(surface.value(x)) - f_star)
+            sharp.append(float(np.max(np.abs(np.linalg.eigvalsh(scaled)))))
+    return {"gap": np.array(gap), "sharpness": np.array(sharp)}
 
 
 def measured_rate(path, minimum, skip=None):

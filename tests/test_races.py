@@ -191,3 +191,17 @@ def test_noisy_descent_is_reproducible_and_leaves_its_arguments_alone():
         races.noisy_descent(opt, bowl, [1.0, 1.0], 10, noise=0.1, schedule=lambda t: 0.1)
     with pytest.raises(ValueError, match="noise"):
         races.noisy_descent(opt, bowl, [1.0, 1.0], 10, noise=-1.0)
+
+
+def test_rmsprop_sharpness_crosses_two_before_the_late_jump():
+    """The chapter's explanation of RMSprop's loss jump on the race bowl at eta = 0.3."""
+    bowl = bp.surfaces.Quadratic(condition=50, angle=0.5)
+    out = races.rmsprop_sharpness(0.3, bowl, [-2.5, 2.0], 200)
+    gap, sharp = out["gap"], out["sharpness"]
+    low = int(np.argmin(gap[:190]))
+    assert gap[low] < 1e-8 and gap[low:].max() > 1.0            # converged, then jumped back
+    first = int(np.flatnonzero(sharp > 2)[0])
+    assert first < low and np.all(sharp[first:low] > 2)          # unstable all the way to the jump
+    # the same numbers as stepping RMSprop by hand
+    path = bp.landscape.descend(RMSprop(0.3), bowl.grad, [-2.5, 2.0], 200)
+    np.testing.assert_allclose(gap, bowl.value(path[1:]), rtol=1e-12, atol=1e-300)
