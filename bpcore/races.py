@@ -421,7 +421,7 @@ def rmsprop_sharpness(lr, surface, x0, steps, alpha=0.99, eps=1e-8):
 
     >>> from bpcore.surfaces import Quadratic
     >>> out = rmsprop_sharpness(0.1, Quadratic(condition=1.0), [1.0, 1.0], 1, eps=0.0)
-    >>> round(out["sharpness"][0], 6)   # g = 1, v_1 = 0.01: D = 0.1 / 0.1 = 1, H = I
+    >>> round(float(out["sharpness"][0]), 6)   # g = 1, v_1 = 0.01: D = 0.1 / 0.1 = 1, H = I
     1.0
     """
     _check_surface(surface)
