@@ -183,7 +183,7 @@ def plot_step_sizes(sizes, lr, *, ax=None, figsize=(7.0, 3.2)):
     return fig
 
 
-def plot_schedules(rates, gaps, *, figsize=(7.2, 3.3)):
+def plot_schedules(rates, gaps, *, figsize=(7.2, 3.1)):
     r"""Learning-rate schedules and what they do: the rate :math:`\eta_t`
     of each schedule (left) and the loss gap :math:`f - f^*` it gives,
     averaged over runs (right, log axis).  ``rates`` and ``gaps`` map the
@@ -196,13 +196,13 @@ def plot_schedules(rates, gaps, *, figsize=(7.2, 3.3)):
     if list(rates) != list(gaps):
         raise ValueError("rates and gaps must name the same schedules in the same order")
     fig, (left, right) = new_figure(1, 2, figsize=figsize,
-                                    margins=dict(left=0.1, right=0.97, bottom=0.33, top=0.9, wspace=0.32))
+                                    margins=dict(left=0.1, right=0.97, bottom=0.3, top=0.9, wspace=0.32))
     for i, name in enumerate(rates):
         look = style.series(i)
         r = np.asarray(rates[name], float)
         g = np.asarray(gaps[name], float)
         left.plot(np.arange(len(r)), r, label=name, **look)
-        right.plot(np.arange(len(g)), g, **look)
+        right.plot(np.arange(len(g)), g, linewidth=1.2, **look)
     left.set_xlabel("step $t$")
     left.set_ylabel(r"learning rate $\eta_t$")
     left.set_ylim(bottom=0)
