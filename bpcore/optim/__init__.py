@@ -1,5 +1,5 @@
-r"""Gradient-based optimizers (:mod:`bpcore.optim.rules`) and learning-rate
-schedules (:mod:`bpcore.optim.schedules`).
+r"""Gradient-based optimizers (``bpcore.optim.rules``) and learning-rate
+schedules (``bpcore.optim.schedules``).
 
 Every name is available as ``bpcore.optim.X``: the update rules ``SGD``,
 ``Momentum``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW`` (equal to

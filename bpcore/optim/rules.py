@@ -284,7 +284,7 @@ class Momentum(Optimizer):
     learning rate this is the same sequence of parameters:
     :math:`\Delta\theta_t = -\eta\, u_t` is just a rescaled buffer.  The two
     differ exactly when :math:`\eta` changes during training (a schedule,
-    :mod:`bpcore.optim.schedules`): the velocity form keeps the old rates
+    ``bpcore.optim.schedules``): the velocity form keeps the old rates
     baked into :math:`\Delta\theta`, PyTorch's form applies the new
     :math:`\eta` to the whole buffer.  A third form,
     :math:`u_t = \beta u_{t-1} + (1-\beta) g_t` (an exponential average,

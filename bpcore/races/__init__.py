@@ -16,9 +16,9 @@ Everything here is numpy only.
 >>> run["steps_to_tol"], run["minimum"]
 (1, 0)
 
-The module is split into :mod:`~bpcore.races.tuning` (the protocol and the
-tables), :mod:`~bpcore.races.rates` (rates and step sizes) and
-:mod:`~bpcore.races.studies` (schedules under noise, RMSprop's instability);
+The module is split into ``bpcore.races.tuning`` (the protocol and the
+tables), ``bpcore.races.rates`` (rates and step sizes) and
+``bpcore.races.studies`` (schedules under noise, RMSprop's instability);
 every name is available as ``bpcore.races.X``.
 """
 
