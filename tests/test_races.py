@@ -205,3 +205,9 @@ def test_rmsprop_sharpness_crosses_two_before_the_late_jump():
     # the same numbers as stepping RMSprop by hand
     path = bp.landscape.descend(RMSprop(0.3), bowl.grad, [-2.5, 2.0], 200)
     np.testing.assert_allclose(gap, bowl.value(path[1:]), rtol=1e-12, atol=1e-300)
+
+
+def test_markdown_table_header_keeps_equations_whole():
+    table = races.race_table({"GD": SGD}, {"bowl (κ = 50)": (bp.surfaces.Quadratic(condition=1.0), [1.0, 1.0])}, 5,
+                             grid=(1.0,))
+    assert races.markdown_table(table, 5).splitlines()[0] == "| optimizer | bowl (κ\u00a0=\u00a050) |"

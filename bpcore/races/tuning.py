@@ -131,8 +131,8 @@ def markdown_table(table, steps):
     column per surface, each cell "steps to the tolerance, η = tuned rate";
     "> steps" if the tolerance was not reached, "(local)" if the run ended
     nearest to a minimum other than the global one.  The spaces inside
-    "η = 0.215" and "> 1000 (local)" are no-break spaces, so a narrow screen
-    never wraps a rate over three lines.
+    "η = 0.215", "> 1000 (local)" and a header's "κ = 50" are no-break
+    spaces, so a narrow screen never wraps a rate over three lines.
 
     >>> from bpcore.surfaces import Quadratic
     >>> from bpcore.optim import SGD
@@ -164,7 +164,8 @@ def markdown_table(table, steps):
         where = "\u00a0(local)" if run["minimum"] not in (None, 0) else ""
         return f"{reached}{where}, η\u00a0=\u00a0{lr:.3g}"
 
-    rows = ["| optimizer | " + " | ".join(surfaces) + " |", "|---" * (len(surfaces) + 1) + "|"]
+    header = [name.replace(" = ", "\u00a0=\u00a0") for name in surfaces]   # "(κ = 50)" stays whole
+    rows = ["| optimizer | " + " | ".join(header) + " |", "|---" * (len(surfaces) + 1) + "|"]
     rows += [f"| {o} | " + " | ".join(cell(*table[s][o]) for s in surfaces) + " |" for o in optimizers]
     return "\n".join(rows)
 
