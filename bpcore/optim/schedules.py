@@ -133,11 +133,11 @@ class Schedule:
 class StepLR(Schedule):
     r"""Step decay: multiply the rate by ``gamma`` every ``step_size`` steps.
 
-    .. math:: \eta_t = \eta_0\, \gamma^{\lfloor t / s \rfloor}
+    .. math:: \eta_t = \eta_0\, \gamma^{\lfloor t / k \rfloor}
 
-    (:math:`s` is ``step_size``).  Computed as PyTorch does, by one
+    (:math:`k` is ``step_size``).  Computed as PyTorch does, by one
     multiplication :math:`\eta_t = \gamma\,\eta_{t-1}` at every multiple of
-    :math:`s`; equals ``torch.optim.lr_scheduler.StepLR(opt, step_size,
+    :math:`k`; equals ``torch.optim.lr_scheduler.StepLR(opt, step_size,
     gamma)`` with the optimizer's rate ``lr``.
 
     >>> StepLR(0.1, step_size=3, gamma=0.5).rates(7).round(4).tolist()
