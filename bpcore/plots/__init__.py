@@ -35,7 +35,7 @@ from .training import (plot_decision_boundary, plot_landscape_slices, plot_learn
 # chapter 6
 from .sgd import plot_cost_of_progress, plot_escape, plot_gradient_variance, plot_minibatch_paths, plot_noise_floor
 # chapter 7
-from .optimizers import plot_momentum_rates, plot_race, plot_races, plot_step_sizes, set_race_path
+from .optimizers import plot_momentum_rates, plot_race, plot_races, plot_schedules, plot_step_sizes, set_race_path
 
 # One module per topic; a chapter's new figures go in a module of their own
 # and are re-exported here, so chapters keep writing ``bp.plots.<name>``.

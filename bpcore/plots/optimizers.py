@@ -181,3 +181,36 @@ def plot_step_sizes(sizes, lr, *, ax=None, figsize=(7.0, 3.2)):
     ax.set_ylabel("step size / learning rate")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
     return fig
+
+
+def plot_schedules(rates, gaps, *, figsize=(7.2, 3.1)):
+    r"""Learning-rate schedules and what they do: the rate :math:`\eta_t`
+    of each schedule (left) and the loss gap :math:`f - f^*` it gives,
+    averaged over runs (right, log axis).  ``rates`` and ``gaps`` map the
+    same schedule names to arrays; curve *i* uses ``style.series(i)``.
+
+    >>> fig = plot_schedules({"constant": [0.1, 0.1, 0.1]}, {"constant": [1.0, 0.5, 0.2, 0.1]})
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['step $t$', 'step $t$']
+    """
+    if list(rates) != list(gaps):
+        raise ValueError("rates and gaps must name the same schedules in the same order")
+    fig, (left, right) = new_figure(1, 2, figsize=figsize,
+                                    margins=dict(left=0.1, right=0.97, bottom=0.3, top=0.9, wspace=0.32))
+    for i, name in enumerate(rates):
+        look = style.series(i)
+        r = np.asarray(rates[name], float)
+        g = np.asarray(gaps[name], float)
+        left.plot(np.arange(len(r)), r, label=name, **look)
+        right.plot(np.arange(len(g)), g, linewidth=1.2, **look)
+    left.set_xlabel("step $t$")
+    left.set_ylabel(r"learning rate $\eta_t$")
+    left.set_ylim(bottom=0)
+    left.set_title("the schedules")
+    right.set_yscale("log")
+    right.set_xlabel("step $t$")
+    right.set_ylabel(r"mean $f - f^*$")
+    right.set_title("noisy gradients: loss gap")
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 4), frameon=False)
+    return fig

@@ -1,78 +1,16 @@
-r"""Chapter 7: optimizer races on test surfaces, a fair tuning protocol,
-momentum's rate on a quadratic, and measured step sizes.
-
-A *race* runs several :mod:`bpcore.optim` optimizers from the same start on
-the same :mod:`bpcore.surfaces` surface.  It is fair only if every optimizer
-is tuned the same way; :func:`tune_lr` is that protocol: the learning rate is
-chosen from one shared logarithmic grid by one criterion (fewest steps to
-the tolerance, ties broken by the lower final loss), every other
-hyperparameter stays at its default.
-
-Everything here is numpy only.
-
->>> from bpcore.surfaces import Quadratic
->>> from bpcore.optim import SGD
->>> run = descend_until(SGD(1.0), Quadratic(condition=1.0), [1.0, 1.0], steps=50, tol=1e-8)
->>> run["steps_to_tol"], run["minimum"]
-(1, 0)
-"""
+r"""The tuning protocol and the race tables: :func:`descend_until`,
+:func:`tune_lr`, :func:`race_table`, :func:`markdown_table`,
+:func:`basin_by_rate` and :func:`basin_markdown`."""
 
 import copy
 import math
 
 import numpy as np
 
-from ._checks import as_float64, check_callable, integer, real_number
-from .optim import Optimizer
-from .surfaces import Surface
-
-__all__ = [
-    "LR_GRID",
-    "descend_until",
-    "tune_lr",
-    "race_table",
-    "markdown_table",
-    "momentum_optimal",
-    "measured_rate",
-    "step_sizes",
-]
-
-#: The shared learning-rate grid of the tuning protocol: eleven rates a third
-#: of a decade apart, from 10^-3 to 10^(1/3) ≈ 2.154 (four significant digits).
-LR_GRID = tuple(float(f"{10.0 ** (k / 3):.4g}") for k in range(-9, 2))
-
-
-def _check_surface(surface):
-    if not isinstance(surface, Surface):
-        raise TypeError(f"surface must be a bpcore.surfaces surface, got {type(surface).__name__}")
-
-
-def _check_optimizer(optimizer):
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be a bpcore.optim optimizer, got {type(optimizer).__name__}")
-
-
-def _positive_int(name, value):
-    return integer(value, name, minimum=1)
-
-
-def _positive(name, value):
-    value = real_number(value, name, finite=False)
-    if not 0 < value < math.inf:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return value
-
-
-def _check_mapping(value, name, what):
-    if not isinstance(value, dict):
-        raise TypeError(f"{name} must be a dict mapping {what}, got {type(value).__name__}")
-
-
-def _start(x0):
-    x = np.array(as_float64(x0, "x0"))
-    if x.shape != (2,) or not np.all(np.isfinite(x)):
-        raise ValueError(f"x0 must be two finite numbers (shape (2,)), got {x0!r}")
-    return x
+from .._checks import as_float64, check_callable, real_number
+from ..surfaces import Surface
+from ._common import (LR_GRID, _check_mapping, _check_optimizer, _check_surface, _positive, _positive_int,
+                      _start)
 
 
 def descend_until(optimizer, surface, x0, steps, tol=1e-6):
@@ -192,12 +130,14 @@ def markdown_table(table, steps):
     r"""A :func:`race_table` as a Markdown table: one row per optimizer, one
     column per surface, each cell "steps to the tolerance, η = tuned rate";
     "> steps" if the tolerance was not reached, "(local)" if the run ended
-    nearest to a minimum other than the global one.
+    nearest to a minimum other than the global one.  The spaces inside
+    "η = 0.215", "> 1000 (local)" and a header's "κ = 50" are no-break
+    spaces, so a narrow screen never wraps a rate over three lines.
 
     >>> from bpcore.surfaces import Quadratic
     >>> from bpcore.optim import SGD
     >>> t = race_table({"GD": SGD}, {"bowl": (Quadratic(condition=1.0), [1.0, 1.0])}, 50, grid=(1.0,))
-    >>> print(markdown_table(t, 50))
+    >>> print(markdown_table(t, 50).replace("\u00a0", " "))
     | optimizer | bowl |
     |---|---|
     | GD | 1, η = 1 |
@@ -219,94 +159,78 @@ def markdown_table(table, steps):
             real_number(cell_value[0], f"the learning rate in table[{s!r}][{o!r}]")
 
     def cell(lr, run):
-        reached = f"> {steps}" if run["steps_to_tol"] is None else str(run["steps_to_tol"])
-        where = " (local)" if run["minimum"] not in (None, 0) else ""
-        return f"{reached}{where}, η = {lr:.3g}"
+        # no-break spaces: a narrow column breaks a cell only after its comma
+        reached = f">\u00a0{steps}" if run["steps_to_tol"] is None else str(run["steps_to_tol"])
+        where = "\u00a0(local)" if run["minimum"] not in (None, 0) else ""
+        return f"{reached}{where}, η\u00a0=\u00a0{lr:.3g}"
 
-    rows = ["| optimizer | " + " | ".join(surfaces) + " |", "|---" * (len(surfaces) + 1) + "|"]
+    header = [name.replace(" = ", "\u00a0=\u00a0") for name in surfaces]   # "(κ = 50)" stays whole
+    rows = ["| optimizer | " + " | ".join(header) + " |", "|---" * (len(surfaces) + 1) + "|"]
     rows += [f"| {o} | " + " | ".join(cell(*table[s][o]) for s in surfaces) + " |" for o in optimizers]
     return "\n".join(rows)
 
 
-def momentum_optimal(condition, mu=1.0):
-    r"""Heavy-ball momentum's best constants on a quadratic whose Hessian has
-    eigenvalues in :math:`[\mu, L]` (``mu`` is :math:`\lambda_{\min}`, ``L``
-    :math:`= \kappa\mu` is :math:`\lambda_{\max}`), :math:`\kappa = L/\mu` (Polyak 1964;
-    Goh 2017), in PyTorch's form :math:`b_t = \beta b_{t-1} + g_t`,
-    :math:`\theta_t = \theta_{t-1} - \eta b_t`:
+def basin_by_rate(makers, surface, x0, steps, tol=1e-6, grid=LR_GRID):
+    r"""Every optimizer at every rate of ``grid``: which minimum each run
+    ends nearest to, and in how many steps it arrives.
 
-    .. math::
+    Returns ``{name: [(lr, run), ...]}`` with ``run`` from
+    :func:`descend_until`; :func:`basin_markdown` prints it.  This is what
+    :func:`tune_lr` chooses from: its "fastest to any minimum" picks one
+    entry per row, and which basin that entry lies in is a property of the
+    chosen rate, not of the method.
 
-        \beta^* = \Bigl(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\Bigr)^2, \qquad
-        \eta^* = \frac{4}{(\sqrt L + \sqrt\mu)^2}, \qquad
-        \text{rate } \sqrt{\beta^*} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}
-
-    per step, against :math:`(\kappa - 1)/(\kappa + 1)` for gradient descent
-    at its best step :math:`2/(L + \mu)`.  Returns a dict with ``beta``,
-    ``lr``, ``rate``, ``gd_lr`` and ``gd_rate``.
-
-    >>> r = momentum_optimal(100.0)
-    >>> round(r["beta"], 6), round(r["rate"], 6), round(r["gd_rate"], 6)
-    (0.669421, 0.818182, 0.980198)
+    >>> from bpcore.surfaces import Quadratic
+    >>> from bpcore.optim import SGD
+    >>> out = basin_by_rate({"GD": SGD}, Quadratic(condition=1.0), [1.0, 1.0], 50, grid=(1.0, 3.0))
+    >>> [(lr, run["minimum"], run["steps_to_tol"]) for lr, run in out["GD"]]
+    [(1.0, 0, 1), (3.0, None, None)]
     """
-    kappa = _positive("condition", condition)
-    if kappa < 1:
-        raise ValueError(f"condition must be >= 1, got {condition!r}")
-    mu = _positive("mu", mu)
-    L = kappa * mu
-    sk = math.sqrt(kappa)
-    rate = (sk - 1.0) / (sk + 1.0)
-    return {"beta": rate * rate, "lr": 4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2, "rate": rate,
-            "gd_lr": 2.0 / (L + mu), "gd_rate": (kappa - 1.0) / (kappa + 1.0)}
-
-
-def measured_rate(path, minimum, skip=None):
-    r"""Measured linear rate of convergence of a path: the geometric-mean
-    factor by which the distance :math:`d_t = \lVert x_t - x^*\rVert` to
-    ``minimum`` shrinks per step over the second half of the path (or after
-    ``skip`` steps), :math:`(d_T / d_s)^{1/(T - s)}`.  Steps after the
-    distance has come near the underflow of its square (:math:`d_t < 10^{-140} d_0`) are
-    left out, so a path that converges to the last bit still gives its rate.
-
-    >>> measured_rate(np.array([[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]]), [0.0, 0.0])
-    0.5
-    """
-    path = as_float64(path, "path")
-    if path.ndim != 2 or path.shape[0] < 3:
-        raise ValueError(f"path must have shape (steps + 1, d) with at least 3 rows, got {path.shape}")
-    minimum = as_float64(minimum, "minimum")
-    if minimum.shape != (path.shape[1],):
-        raise ValueError(f"minimum must be a point of {path.shape[1]} real numbers, got shape {minimum.shape}")
-    d = np.linalg.norm(path - minimum, axis=1)
-    if not (np.isfinite(d[0]) and d[0] > 0):
-        raise ValueError("the path must start away from the minimum at a finite point")
-    usable = np.flatnonzero(~(np.isfinite(d) & (d >= 1e-140 * d[0])))
-    T = (usable[0] if usable.size else len(d)) - 1
-    s = T // 2 if skip is None else integer(skip, "skip")
-    if not 0 <= s < T:
-        raise ValueError(f"too few usable steps to measure a rate (skip={s}, last usable step {T})")
-    return float((d[T] / d[s]) ** (1.0 / (T - s)))
-
-
-def step_sizes(optimizer, grads, x0=0.0):
-    r"""Feed ``optimizer`` the gradient sequence ``grads`` (one float per
-    step) from ``x0`` and return the size :math:`|\theta_t - \theta_{t-1}|`
-    of each step.
-
-    >>> from bpcore.optim import Adagrad
-    >>> np.round(step_sizes(Adagrad(lr=1.0, eps=0.0), [1.0, 1.0, 1.0, 1.0]), 4).tolist()
-    [1.0, 0.7071, 0.5774, 0.5]
-    """
-    _check_optimizer(optimizer)
-    x0 = real_number(x0, "x0", finite=False)
-    g = as_float64(grads, "grads")
+    _check_mapping(makers, "makers", "an optimizer name to a function lr -> optimizer")
+    for o_name, make in makers.items():
+        check_callable(make, f"makers[{o_name!r}]")
+    _check_surface(surface)
+    _start(x0)
+    steps = _positive_int("steps", steps)
+    g = as_float64(grid, "grid")
     if g.ndim != 1 or g.size == 0:
-        raise ValueError(f"grads must be a non-empty 1-D sequence of numbers, got shape {g.shape}")
-    opt = copy.deepcopy(optimizer)
-    opt.reset()
-    x, out = float(x0), []
-    for gt in g:
-        new = opt.step(x, float(gt))
-        out.append(abs(new - x))
-        x = new
-    return np.array(out)
+        raise ValueError(f"grid must be a non-empty 1-D sequence of learning rates, got shape {g.shape}")
+    grid = [_positive("grid value", v) for v in g.tolist()]
+    return {name: [(lr, descend_until(make(lr), surface, x0, steps, tol)) for lr in grid]
+            for name, make in makers.items()}
+
+
+def basin_markdown(result, steps, names=("global", "local")):
+    r"""A :func:`basin_by_rate` result as a Markdown table: one row per
+    optimizer, one column per rate; a cell is the basin's initial (``G`` for
+    minimum 0, ``L`` for minimum 1, from ``names``) and the steps to the
+    tolerance ("G 77"), a bare letter if the tolerance was not reached within
+    ``steps``, and "∞" for a diverged run.  Cells use no-break spaces, so a
+    narrow screen scrolls the table instead of wrapping a cell.
+
+    >>> from bpcore.surfaces import Quadratic
+    >>> from bpcore.optim import SGD
+    >>> out = basin_by_rate({"GD": SGD}, Quadratic(condition=1.0), [1.0, 1.0], 50, grid=(1.0, 3.0))
+    >>> print(basin_markdown(out, 50).replace("\u00a0", " "))
+    | η | 1 | 3 |
+    |---|---|---|
+    | GD | G 1 | ∞ |
+    """
+    steps = _positive_int("steps", steps)
+    _check_mapping(result, "result", "an optimizer name to [(lr, run), ...], as basin_by_rate returns")
+    if not result:
+        raise ValueError("result must hold at least one optimizer")
+    rows = list(result.values())
+    rates = [lr for lr, _ in rows[0]]
+    if any([lr for lr, _ in row] != rates for row in rows):
+        raise ValueError("every optimizer in result must be run on the same grid of rates")
+
+    def cell(run):
+        if run["minimum"] is None:
+            return "∞"
+        letter = names[run["minimum"]][0].upper() if run["minimum"] < len(names) else str(run["minimum"])
+        return letter if run["steps_to_tol"] is None else f"{letter}\u00a0{run['steps_to_tol']}"
+
+    lines = ["| η | " + " | ".join(f"{lr:.3g}" for lr in rates) + " |", "|---" * (len(rates) + 1) + "|"]
+    lines += [f"| {name} | " + " | ".join(cell(run) for _, run in row) + " |" for name, row in result.items()]
+    return "\n".join(lines)

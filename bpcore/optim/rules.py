@@ -30,7 +30,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import to_float
+from .._checks import to_float
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
@@ -265,35 +265,45 @@ class Momentum(Optimizer):
 
     PyTorch's form, which this class follows exactly
     (``torch.optim.SGD(params, lr, momentum=beta, dampening=0,
-    nesterov=nesterov)``):
+    nesterov=nesterov)``), with the momentum buffer :math:`u_t`:
 
     .. math::
 
-        b_1 = g_1, \qquad b_t = \beta\, b_{t-1} + g_t \quad (t > 1)
+        u_1 = g_1, \qquad u_t = \beta\, u_{t-1} + g_t \quad (t > 1)
 
-        \theta_t = \theta_{t-1} - \eta\, b_t
+        \theta_t = \theta_{t-1} - \eta\, u_t
         \qquad\text{or, with Nesterov,}\qquad
-        \theta_t = \theta_{t-1} - \eta\,(g_t + \beta\, b_t).
+        \theta_t = \theta_{t-1} - \eta\,(g_t + \beta\, u_t).
 
     The buffer starts as the first gradient (not as zero), as in PyTorch.
 
     **Other conventions.** Many texts (Sutskever et al. 2013, CS231n) write
-    momentum as a *velocity* :math:`v_t = \beta v_{t-1} - \eta g_t`,
-    :math:`\theta_t = \theta_{t-1} + v_t`.  With a constant learning rate
-    this is the same sequence of parameters: :math:`v_t = -\eta\, b_t` is
-    just a rescaled buffer.  The two differ as soon as :math:`\eta` changes
-    during training (a schedule): the velocity form keeps the old
-    :math:`\eta` baked into :math:`v`, PyTorch's form applies the new
+    momentum as a *velocity*, the update itself:
+    :math:`\Delta\theta_t = \beta\,\Delta\theta_{t-1} - \eta g_t`,
+    :math:`\theta_t = \theta_{t-1} + \Delta\theta_t`.  With a constant
+    learning rate this is the same sequence of parameters:
+    :math:`\Delta\theta_t = -\eta\, u_t` is just a rescaled buffer.  The two
+    differ exactly when :math:`\eta` changes during training (a schedule,
+    ``bpcore.optim.schedules``): the velocity form keeps the old rates
+    baked into :math:`\Delta\theta`, PyTorch's form applies the new
     :math:`\eta` to the whole buffer.  A third form,
-    :math:`b_t = \beta b_{t-1} + (1-\beta) g_t` (an exponential average,
-    "dampening" in PyTorch), shrinks the step by :math:`1-\beta`.  Nesterov
-    here is the Sutskever/Bengio reformulation: the gradient is taken at the
-    current parameters, not at a look-ahead point.
+    :math:`u_t = \beta u_{t-1} + (1-\beta) g_t` (an exponential average,
+    "dampening" in PyTorch), shrinks the step by :math:`1-\beta`.
+
+    **Nesterov.** Sutskever et al. (2013) take the gradient at the
+    look-ahead point :math:`\theta_{t-1} + \beta\,\Delta\theta_{t-1}`.
+    PyTorch (and this class) use the reformulation of Bengio et al. (2013),
+    which needs only the gradient at the current parameters; with a constant
+    rate its iterates are exactly Sutskever's look-ahead points.  Along a
+    direction of curvature :math:`\lambda` Nesterov is stable only for
+    :math:`\eta\lambda < 2(1+\beta)/(1+2\beta)`, heavy ball for
+    :math:`\eta\lambda < 2(1+\beta)` (see
+    :func:`bpcore.races.momentum_critical_rate`).
 
     >>> opt = Momentum(lr=0.1, beta=0.9)
-    >>> opt.step(1.0, 1.0)   # b = 1
+    >>> opt.step(1.0, 1.0)   # u = 1
     0.9
-    >>> round(opt.step(0.9, 1.0), 12)   # b = 0.9 * 1 + 1 = 1.9
+    >>> round(opt.step(0.9, 1.0), 12)   # u = 0.9 * 1 + 1 = 1.9
     0.71
     """
 
@@ -340,7 +350,11 @@ class Adagrad(Optimizer):
     optax's ``adagrad`` does the same (``initial_accumulator_value=0.1``,
     ``eps=1e-7``, :math:`\epsilon` inside the root).  With
     :math:`s_0 = 0.1` the first steps are much smaller than here, where the
-    first step has size :math:`\approx \eta` in every coordinate.
+    first step has size :math:`\approx \eta` in every coordinate.  *Dive
+    into Deep Learning* (d2l, §12.7) also puts :math:`\epsilon` inside the
+    root, :math:`g/\sqrt{s_t + \epsilon}` with :math:`\epsilon = 10^{-6}` and
+    :math:`s_0 = 0`, so its printed results differ from this rule (PyTorch's)
+    from about the 6th digit.
 
     >>> opt = Adagrad(lr=0.5, eps=0.0)
     >>> opt.step(1.0, 2.0)   # s = 4: 1 - 0.5 * 2 / 2
@@ -383,6 +397,10 @@ class RMSprop(Optimizer):
     **Other conventions.** Keras (``keras.optimizers.RMSprop``) uses
     :math:`\rho = 0.9` for :math:`\alpha`, :math:`\epsilon = 10^{-7}` and
     puts :math:`\epsilon` *inside* the root: :math:`g/\sqrt{v_t + \epsilon}`.
+    optax's ``rmsprop`` (``decay=0.9``, ``eps=1e-8``) and *Dive into Deep
+    Learning* (d2l, §12.8, :math:`\gamma` for :math:`\alpha`,
+    :math:`\epsilon = 10^{-6}`) put it inside the root too, so d2l's printed
+    results differ from this rule (PyTorch's) from about the 6th digit.
 
     >>> round(RMSprop(lr=0.01, alpha=0.99, eps=0.0).step(1.0, 3.0), 12)   # 1 - 0.01 / sqrt(0.01)
     0.9
