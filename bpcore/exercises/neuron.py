@@ -146,7 +146,7 @@ def check_one_step_rate(answer, x=1.0, name="eta_one_step"):
         Mistake(0.1, "That is the chapter's learning rate; it shrinks the residual by a factor 0.8 per step, not to 0."),
         Mistake(lam, "That is λ_max itself; the factor 1 − η·λ_max vanishes at η = 1/λ_max."),
     ]
-    if float(x) != 0.0:
+    if float(x) != 0.0 and all(abs(m.answer - 1.0 / float(x) ** 2) > 1e-9 for m in mistakes):
         mistakes.append(Mistake(1.0 / float(x) ** 2, "That forgets the bias: one step moves ŷ by η·r·(x² + 1), not η·r·x²."))
     return check_value(answer, 1.0 / lam, name=name,
                        mistakes=[m for m in mistakes if abs(m.answer - 1.0 / lam) > 1e-2 / lam],
