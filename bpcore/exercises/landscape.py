@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from .. import grid_search, landscape, losses
-from ._core import Mistake, _report, check_function, check_value, finite_real, never_raises, whole_number
+from ._core import Mistake, _as_numbers, _report, check_function, check_value, finite_real, never_raises, whole_number
 
 __all__ = ["check_least_squares", "check_grid_evaluations", "check_mse_grid", "check_best_slope"]
 
@@ -151,6 +151,11 @@ def check_best_slope(answer, x, y, b=1.0, tol=0.13, name="best_w"):
     if abs(overall - target) > 2 * tol:
         mistakes.append(Mistake(overall, f"That is the slope of the overall minimum; keep the intercept at b = {b:g} and "
                                          "find the lowest point along that horizontal line of the contour plot."))
+    numbers = _as_numbers(answer)
+    if numbers is not None and numbers.shape == () and tol < abs(float(numbers) - target) <= 2.5 * tol:
+        # one scrubber step off: the neighbour on the other side of the best w has the smaller loss
+        mistakes.append(Mistake(float(numbers), "Close, but a neighbouring value gives a smaller loss: compare the loss "
+                                                "in the title at the values on both sides of yours."))
     return check_value(answer, target, name=name, mistakes=mistakes, rtol=0.0, atol=tol,
                        idea="The contour plot's lowest point along the horizontal line b = const.",
                        hint=f"Keep b = {b:g}, move w in both directions, and watch the loss in the right panel's "
