@@ -47,7 +47,7 @@ from decimal import Decimal
 
 import numpy as np
 
-__all__ = ["Mistake", "check_value", "check_function", "never_raises", "TIME_LIMIT"]
+__all__ = ["Mistake", "check_value", "check_function", "run_student", "run_cases", "never_raises", "TIME_LIMIT"]
 
 _RTOL, _ATOL = 1e-6, 1e-9
 # A number worked out by hand is accepted to three significant digits (a
@@ -300,10 +300,13 @@ def _call_here(function, args, kwargs, time_limit):
     return result, None
 
 
-def _call_in_child(function, args, kwargs, time_limit):
-    """Run the call in a forked child that is killed (SIGKILL) at the time
-    limit; the result, the problem and what the call printed come back
-    pickled through a pipe. ``(result, problem)``."""
+def _calls_in_child(function, calls, time_limit):
+    """Run the calls ``[(args, kwargs), ...]`` one after the other in one
+    forked child; each call has ``time_limit`` seconds, and the child is
+    killed (SIGKILL) when one runs over. Each result, its problem and what
+    the call printed come back pickled through a pipe, one frame per call.
+    Returns a list of ``(result, problem)``: one per call, or fewer when a
+    call did not finish (its entry says so) or ended the process."""
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # "fork() in a multi-threaded process" (the kernel's threads)
@@ -311,26 +314,27 @@ def _call_in_child(function, args, kwargs, time_limit):
     if pid == 0:   # the child: never returns
         try:
             os.close(read_end)
-            printed = io.StringIO()
-            sys.stdout = sys.stderr = printed   # the kernel's streams belong to the parent
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            result, problem = _call_here(function, args, kwargs, None)
-            try:
-                payload = pickle.dumps((result, problem, printed.getvalue()))
-            except BaseException as error:
-                payload = pickle.dumps((None, f"returned a {type(result).__name__} that cannot be checked "
-                                              f"({type(error).__name__}); return numbers or numpy arrays",
-                                        printed.getvalue()))
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(write_end, view):]
+            for args, kwargs in calls:
+                printed = io.StringIO()
+                sys.stdout = sys.stderr = printed   # the kernel's streams belong to the parent
+                result, problem = _call_here(function, args, kwargs, None)
+                try:
+                    payload = pickle.dumps((result, problem, printed.getvalue()))
+                except BaseException as error:
+                    payload = pickle.dumps((None, f"returned a {type(result).__name__} that cannot be checked "
+                                                  f"({type(error).__name__}); return numbers or numpy arrays",
+                                            printed.getvalue()))
+                view = memoryview(len(payload).to_bytes(8, "little") + payload)
+                while view:
+                    view = view[os.write(write_end, view):]
         finally:
             os._exit(0)
     os.close(write_end)
-    chunks, timed_out = [], False
+    outcomes, buffer, timed_out = [], b"", False
     deadline = None if time_limit is None else _monotonic() + float(time_limit)
     try:
-        while True:
+        while len(outcomes) < len(calls):
             remaining = None if deadline is None else deadline - _monotonic()
             if remaining is not None and remaining <= 0:
                 timed_out = True
@@ -342,23 +346,46 @@ def _call_in_child(function, args, kwargs, time_limit):
             chunk = os.read(read_end, 1 << 16)
             if not chunk:
                 break
-            chunks.append(chunk)
+            buffer += chunk
+            while len(buffer) >= 8 and len(buffer) >= 8 + int.from_bytes(buffer[:8], "little"):
+                size = int.from_bytes(buffer[:8], "little")
+                result, problem, printed = pickle.loads(buffer[8:8 + size])
+                buffer = buffer[8 + size:]
+                if printed:
+                    sys.stdout.write(printed)
+                outcomes.append((result, problem))
+                if deadline is not None:
+                    deadline = _monotonic() + float(time_limit)   # the next call's own time
     finally:
         os.close(read_end)
         try:
-            if timed_out or sys.exc_info()[0] is not None:
+            if len(outcomes) < len(calls):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         except (ChildProcessError, ProcessLookupError):
             pass
     if timed_out:
-        return None, f"did not finish within {time_limit:g} s (an endless loop?)"
-    if not chunks:
-        return None, "ended the Python process (os._exit, a crash or a kill) instead of returning"
-    result, problem, printed = pickle.loads(b"".join(chunks))
-    if printed:
-        sys.stdout.write(printed)
-    return result, problem
+        outcomes.append((None, f"did not finish within {time_limit:g} s (an endless loop?)"))
+    elif len(outcomes) < len(calls):
+        outcomes.append((None, "ended the Python process (os._exit, a crash or a kill) instead of returning"))
+    return outcomes
+
+
+def run_cases(function, calls, time_limit=TIME_LIMIT):
+    """:func:`run_student` for several calls ``[(args, kwargs), ...]`` at
+    once (one child process for all): a list of ``(result, problem)``, one
+    per call up to and including the first that did not finish."""
+    if ISOLATE:
+        try:
+            return _calls_in_child(function, list(calls), time_limit)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass   # no fork possible (resources): fall back to in-process calls
+    outcomes = []
+    for args, kwargs in calls:
+        outcomes.append(_call_here(function, args, kwargs, time_limit))
+        if outcomes[-1][1] is not None and outcomes[-1][1].startswith("did not finish"):
+            break
+    return outcomes
 
 
 def _monotonic():
@@ -388,12 +415,7 @@ def run_student(function, args, kwargs, time_limit=TIME_LIMIT):
     >>> run_student(in_place, (np.ones(2),), {})[1]
     'modified its argument 1 in place (a function must not change its inputs; work on a copy)'
     """
-    if ISOLATE:
-        try:
-            return _call_in_child(function, args, kwargs, time_limit)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            pass   # no fork possible (resources): fall back to the in-process call
-    return _call_here(function, args, kwargs, time_limit)
+    return run_cases(function, [(args, kwargs)], time_limit)[0]
 
 
 # -- the two checkers ------------------------------------------------------------
@@ -536,26 +558,26 @@ def _outcome_here(function, args, kwargs):
         return ("raised", type(error).__name__)
 
 
-def _matching_mistake(candidate, cases, mistakes, rtol, atol, time_limit):
-    """The first mistake that behaves like the candidate on every test case:
-    the same results (NaN where it has NaN) or the same exception (one case
-    alone can be ambiguous: for a single residual, the mean and the mean
-    absolute value coincide)."""
-    outcomes = []
-    for args, kwargs in cases:
-        got, problem = run_student(candidate, args, kwargs, time_limit=time_limit)
+def _matching_mistake(outcomes, cases, mistakes, rtol, atol):
+    """The first mistake that behaves like the candidate on every test case
+    (``outcomes``: the candidate's ``(result, problem)`` per case): the same
+    results (NaN where it has NaN) or the same exception (one case alone can
+    be ambiguous: for a single residual, the mean and the mean absolute
+    value coincide)."""
+    seen = []
+    for (args, kwargs), (got, problem) in zip(cases, outcomes):
         if problem is None:
-            outcomes.append((args, kwargs, ("value", got)))
+            seen.append((args, kwargs, ("value", got)))
         elif problem.startswith("raised "):
-            outcomes.append((args, kwargs, ("raised", problem[len("raised "):].split(":")[0])))
+            seen.append((args, kwargs, ("raised", problem[len("raised "):].split(":")[0])))
         else:
             return None   # a time-out or a mutation: no known mistake explains it
-    if not any(kind == "value" for _, _, (kind, _) in outcomes):
+    if not any(kind == "value" for _, _, (kind, _) in seen):
         return None
     for mistake in mistakes:
         try:
             if all(_agree(outcome, _outcome_here(mistake.answer, args, kwargs), rtol, atol)
-                   for args, kwargs, outcome in outcomes):
+                   for args, kwargs, outcome in seen):
                 return mistake
         except Exception:
             continue
@@ -612,10 +634,10 @@ def check_function(candidate, reference, cases, *, name="your function", hint=""
                        f"{name} is not a function (got {type(candidate).__name__}). Define it with `def {name}(...):` "
                        "and run that cell first")
             return _report(False, _with_hint(message, idea or ""))
-        for args, kwargs in cases:
+        outcomes = run_cases(candidate, cases, time_limit)   # one child process for all the cases
+        for (args, kwargs), (got, problem) in zip(cases, outcomes):
             expected = _call_quietly(reference, args, kwargs)
             call = _call_text(name, args, kwargs)
-            got, problem = run_student(candidate, args, kwargs, time_limit=time_limit)
             stub = problem is None and (got is None or got is Ellipsis)
             if problem is None:
                 try:
@@ -625,7 +647,7 @@ def check_function(candidate, reference, cases, *, name="your function", hint=""
             if problem is not None:
                 if stub:
                     return _report(False, _with_hint(f"{call} {problem}", idea or hint))
-                mistake = _matching_mistake(candidate, cases, mistakes, rtol, atol, time_limit) if mistakes else None
+                mistake = _matching_mistake(outcomes, cases, mistakes, rtol, atol) if mistakes else None
                 return _report(False, _with_hint(f"{call} {problem}", mistake.hint if mistake else hint))
         count = len(cases)
         return _report(True, f"{name} agrees with the reference on {count} test case{'s' if count != 1 else ''}.")
