@@ -120,7 +120,7 @@ _LOG_SOFTMAX_MISTAKES = [
     Mistake(lambda z: _stable(z, keepdims=False),
             "For a 2-D array the row maxima and row sums must keep their axis (keepdims=True), or they broadcast "
             "against the wrong axis."),
-    Mistake(lambda z: _stable(z) / np.log(10.0),
+    Mistake(lambda z: np.log10(np.exp(_stable(z))),
             "That is a base-10 logarithm; log-softmax uses the natural log (np.log)."),
     Mistake(lambda z: np.exp(_stable(z)),
             "That is softmax(z) itself; the exercise asks for its logarithm."),
