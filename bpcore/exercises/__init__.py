@@ -36,7 +36,7 @@ Hints name only what the student's notebook has (its variables, ``bp.`` and
 literal), list the likely wrong answers as :class:`Mistake` objects (each
 with its own hint, true for that mistake), write an ``idea`` and a ``hint``,
 validate the checker's own parameters, decorate it with
-:func:`~bpcore.exercises._core.never_raises`, re-export it here, and add it
+``never_raises`` (in ``bpcore.exercises._core``), re-export it here, and add it
 to ``tests/test_exercises_*.py``; ``tests/test_exercises_catalogue.py``
 then runs its whole catalogue. Its docstring example must not solve the
 exercise: use made-up parameters, a stub or a wrong answer. For example, on

@@ -400,7 +400,7 @@ def run_student(function, args, kwargs, time_limit=TIME_LIMIT):
     Nothing escapes: an exception (even ``SystemExit``), a call that runs
     past ``time_limit`` seconds (even one that catches every exception) and
     a function that modifies its inputs are each reported as the problem.
-    Where ``os.fork`` exists (:data:`ISOLATE`) the call runs in a forked
+    Where ``os.fork`` exists (``ISOLATE``) the call runs in a forked
     child process that is killed at the time limit, so side effects of the
     student's function (global variables it sets, random numbers it draws)
     stay in the child.

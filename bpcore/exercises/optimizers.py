@@ -142,7 +142,7 @@ def check_adamw_vs_l2(answer, p=2.0, lr=0.01, weight_decay=0.1, name="after_one_
     Adam on the gradient :math:`\lambda p` gives :math:`p - \eta\,\mathrm{sign}(p)`
     (to within :math:`\epsilon`), because the first Adam step has size
     :math:`\eta` whatever the gradient. A pair (tuple, list or array), to
-    four significant digits (:data:`ADAMW_RTOL`).
+    four significant digits (``ADAMW_RTOL``).
 
     On made-up values (not the exercise's):
 
