@@ -237,3 +237,37 @@ def test_an_untouched_stub_gets_the_idea_not_the_method(checker, capsys):
     (record,) = records
     assert record["idea"] and out.rstrip().endswith(record["idea"]), out
     assert record["idea"] != record["hint"]
+
+
+def _docstring_examples():
+    """(checker name, call source, expected output) of every docstring example
+    of bpcore.exercises that calls a checker."""
+    import doctest
+    import inspect
+
+    finder = doctest.DocTestFinder()
+    for module in (exercises, *[getattr(exercises, m) for m in ("losses", "landscape", "descent", "backprop", "neuron",
+                                                                "sgd", "optimizers", "training", "_core")]):
+        for test in finder.find(module):
+            for example in test.examples:
+                match = re.match(r"\s*(check_\w+)\(", example.source)
+                if match:
+                    yield match.group(1), example.source, example.want, test.globs
+
+
+@pytest.mark.parametrize("checker, source, want, globs", list(_docstring_examples()),
+                         ids=lambda v: v if isinstance(v, str) and v.startswith("check_") else "")
+def test_no_docstring_example_solves_an_exercise(checker, source, want, globs, capsys):
+    """The API page, help() and the search index show these examples: a
+    passing one must not pass the chapter's own exercise."""
+    if not want.startswith("✓"):
+        return
+    assert checker not in FUNCTIONS, f"a passing {checker} example is a solution: show a stub or a wrong function"
+    if checker not in BY_HAND:
+        return
+    call = ast.parse(source.strip()).body[0].value
+    namespace = dict(globs, np=np)
+    slots, chapter_call = BY_HAND[checker]
+    answers = [eval(compile(ast.Expression(a), "<doc>", "eval"), namespace) for a in call.args[:slots]]
+    assert chapter_call((answers + [None] * slots)[:slots]) is False, f"{source.strip()} solves the chapter's exercise"
+    capsys.readouterr()

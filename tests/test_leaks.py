@@ -26,9 +26,10 @@ whole number: 0.669, 0.6694, 0.669421). A number alone is no leak, since the
 text legitimately holds 2.0 or 0.5 in other roles, so a value counts only in
 the contexts where it *is* the answer:
 
-* on a passing check line: a line starting with ✓, or a value followed by
-  "is correct" (a ✗ line never holds the right value: its hints are about
-  the mistake, and a stub's line shows no value);
+* on a passing check line: the value followed by "is correct" on the same
+  line (a function checker's "✓ my_mse agrees with the reference on 4 test
+  cases" holds no answer; a ✗ line never holds the right value: its hints
+  are about the mistake, and a stub's line shows no value);
 * assigned to the exercise's variable or shown under the checker's name:
   ``beta_star = 0.669421``, ``m_t = 0.542``, ``delta1 = [-1.125, …``
   (the names are read from the chapters' check cells and the checkers).
@@ -275,8 +276,7 @@ def answer_patterns():
         named = "|".join(re.escape(n) for n in names)
         patterns.append((checker, re.compile(
             rf"(?:\b(?:{named})\s*=\s*[\[(]?\s*{number})"              # beta_star = 0.669421, delta1 = [-1.125
-            rf"|(?:^[ \t]*✓[^\n]*?{number})"                              # a passing check line
-            rf"|(?:{number}[^\n]{{0,40}}\bis correct)", re.MULTILINE)))   # "… 0.5 is correct"
+            rf"|(?:{number}[^\n]{{0,60}}\bis correct)", re.MULTILINE)))   # "✓ … 0.5 is correct" 
     return patterns
 
 
