@@ -34,7 +34,7 @@ def _hidden_delta_mistakes(delta2, W2, h):
 
 @never_raises
 def check_hidden_delta(answer, name="delta1"):
-    r"""Check :math:`\delta_1 = (\delta_2 W_2^\top) \odot (1 - h^2)` for the
+    r"""Check :math:`\delta_1 = \partial L/\partial z_1` for the
     givens ``bpcore.exercises.backprop.HIDDEN_DELTA_GIVENS`` (a tanh hidden layer). A list, tuple
     or array of the two numbers, or a one-row batch of shape (1, 2), is
     accepted, to three significant digits; the expected value is never shown.

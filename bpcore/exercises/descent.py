@@ -11,7 +11,7 @@ __all__ = ["check_directional_derivative", "check_gradient_descent", "check_opti
 @never_raises
 def check_directional_derivative(answer, name="slope"):
     r"""Check the slope of :math:`L(w_1, w_2) = w_1^2 + 3 w_2^2` at
-    :math:`(1, 1)` along :math:`u = (3/5, 4/5)`: :math:`\nabla L \cdot u`.
+    :math:`(1, 1)` in the direction of :math:`(3, 4)` (eq-directional).
 
     Answers to three significant digits.
 
@@ -97,9 +97,9 @@ def check_gradient_descent(candidate, name="my_gradient_descent"):
 
 @never_raises
 def check_optimal_rate(answer, condition=10.0, name="rate"):
-    r"""Check the per-step contraction factor of gradient descent at its best
-    step size on a quadratic with condition number :math:`\kappa`:
-    :math:`(\kappa - 1)/(\kappa + 1)`.
+    r"""Check the per-step contraction factor of the distance to the minimum
+    for gradient descent at its best step size on a quadratic with condition
+    number ``condition`` (reference: :func:`bpcore.descent.optimal_lr`).
 
     Answers to three significant digits. On a made-up κ (not the exercise's):
 

@@ -43,7 +43,7 @@ def check_least_squares(answer, name="(w_star, b_star)"):
 def check_grid_evaluations(answer, n=100, weights=3, name="evaluations"):
     r"""Check the number of loss evaluations of a grid search with ``n``
     values per parameter for a linear model with ``weights`` weights and a
-    bias: :math:`n^{d}` with :math:`d` = ``weights + 1``, compared exactly
+    bias, compared exactly
     (a count; ``1e8`` and ``10**8`` are both fine).
 
     On made-up sizes (not the exercise's):

@@ -168,8 +168,8 @@ def _all_passed(results):
 
 @never_raises
 def check_mse_gradient(grad_mse, grad_half_mse):
-    r"""Check the gradients :math:`\partial\,\mathrm{MSE}/\partial\hat y_i = \tfrac2n(\hat y_i - y_i)`
-    and :math:`\partial\,\tfrac12\mathrm{MSE}/\partial\hat y_i = \tfrac1n(\hat y_i - y_i)`
+    r"""Check the gradients :math:`\partial\,\mathrm{MSE}/\partial\hat y_i`
+    and :math:`\partial\,\tfrac12\mathrm{MSE}/\partial\hat y_i`
     evaluated by hand at ``MSE_GRADIENT_DATA`` (``y_true = [1, 2, 3]``,
     ``y_pred = [0.5, 2.5, 2]``): three numbers each, as an array, list or
     tuple, to three significant digits.

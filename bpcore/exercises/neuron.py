@@ -63,10 +63,9 @@ def _hessian_eigenvalue(x, caller):
 @never_raises
 def check_critical_learning_rate(answer, x=2.0, name="eta_critical"):
     r"""Check the critical learning rate of gradient descent on
-    :math:`\tfrac12 (y - Wx - b)^2` over :math:`(W, b)`:
-    :math:`\eta_c = 2/\lambda_{\max} = 2/(x^2 + 1)`. Below it GD converges,
-    at it the residual flips sign with the same size forever, above it it
-    grows.
+    :math:`\tfrac12 (y - Wx - b)^2` over :math:`(W, b)` for the input ``x``:
+    below it GD converges, at it the residual flips sign with the same size
+    forever, above it it grows.
 
     Answers to three significant digits. On a made-up input (not the
     exercise's):
@@ -95,9 +94,9 @@ def check_critical_learning_rate(answer, x=2.0, name="eta_critical"):
 
 @never_raises
 def check_bias_step(dL_db, b_new, names=("my_dL_db", "my_b_new")):
-    r"""Check :math:`\partial L/\partial b = -(y - \hat y)` and
-    :math:`b_\text{new} = b - \eta\,\partial L/\partial b` at the worked
-    example's givens (:func:`bpcore.neuron.forward_backward`).
+    r"""Check :math:`\partial L/\partial b` and the updated bias
+    :math:`b_\text{new}` at the worked example's givens (reference:
+    :func:`bpcore.neuron.forward_backward`).
 
     Answers to three significant digits.
 
@@ -127,9 +126,8 @@ def check_bias_step(dL_db, b_new, names=("my_dL_db", "my_b_new")):
 
 @never_raises
 def check_one_step_rate(answer, x=1.0, name="eta_one_step"):
-    r"""Check the learning rate that reaches zero loss in one step,
-    :math:`\eta = 1/(x^2 + 1) = 1/\lambda_{\max}` (it makes the factor
-    :math:`1 - \eta(x^2+1)` of the residual recursion vanish).
+    r"""Check the learning rate that reaches zero loss in one step for the
+    input ``x`` (from the residual recursion eq-residual-recursion).
 
     Answers to three significant digits. On a made-up input (not the
     exercise's):

@@ -11,9 +11,9 @@ __all__ = ["check_bias_correction", "check_momentum_beta", "check_adam_step", "c
 
 @never_raises
 def check_bias_correction(answer, g=2.0, beta1=0.9, t=3, name="m_t"):
-    r"""Check the *uncorrected* first moment of Adam after ``t`` steps of the
-    constant gradient ``g``: :math:`m_t = (1-\beta_1)\sum_{k=1}^t \beta_1^{t-k} g
-    = (1 - \beta_1^t)\,g`.
+    r"""Check the *uncorrected* first moment :math:`m_t` of Adam after ``t``
+    steps of the constant gradient ``g`` with ``beta1``, worked out by hand
+    from the recursion of eq-opt-adam (reference: the unrolled recursion).
 
     Answers to three significant digits. On made-up values (not the
     exercise's):
@@ -46,8 +46,8 @@ def check_bias_correction(answer, g=2.0, beta1=0.9, t=3, name="m_t"):
 
 @never_raises
 def check_momentum_beta(answer, condition=100.0, name="beta_star"):
-    r"""Check heavy-ball momentum's optimal
-    :math:`\beta^* = \bigl((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\bigr)^2`.
+    r"""Check heavy-ball momentum's optimal :math:`\beta^*` for a quadratic
+    with condition number ``condition`` (eq-opt-momentum-optimal).
 
     Answers to three significant digits. On a made-up κ (not the exercise's):
 
@@ -137,12 +137,11 @@ ADAMW_RTOL = 5e-4
 
 @never_raises
 def check_adamw_vs_l2(answer, p=2.0, lr=0.01, weight_decay=0.1, name="after_one_step"):
-    r"""Check ``(AdamW, L2-in-Adam)`` parameters after one step from ``p`` when
-    the loss gradient is zero: AdamW gives :math:`(1 - \eta\lambda)p`;
-    Adam on the gradient :math:`\lambda p` gives :math:`p - \eta\,\mathrm{sign}(p)`
-    (to within :math:`\epsilon`), because the first Adam step has size
-    :math:`\eta` whatever the gradient. A pair (tuple, list or array), to
-    four significant digits (``ADAMW_RTOL``).
+    r"""Check the pair ``(AdamW, L2-in-Adam)`` of parameter values after one
+    step from ``p`` with rate ``lr`` and decay ``weight_decay`` when the loss
+    gradient is zero (references: eq-opt-adamw, and one Adam step from fresh
+    state on the L2 gradient). A pair (tuple, list or array), to four
+    significant digits (``ADAMW_RTOL``).
 
     On made-up values (not the exercise's):
 

@@ -34,8 +34,7 @@ def _distinct(mistakes, expected):
 
 @never_raises
 def check_parameter_count(answer, sizes=(2, 32, 32, 2), name="n_params"):
-    r"""Check the number of parameters of an MLP with layer sizes
-    :math:`(d_0, \dots, d_k)`: :math:`\sum_{l=1}^{k} (d_{l-1} d_l + d_l)`
+    r"""Check the number of parameters of an MLP with layer sizes ``sizes``
     (a weight matrix and a bias vector per layer).
 
     A count: compared exactly. On made-up sizes (not the exercise's):
@@ -71,9 +70,9 @@ def check_parameter_count(answer, sizes=(2, 32, 32, 2), name="n_params"):
 
 @never_raises
 def check_step_count(answer, n=300, batch_size=32, epochs=150, name="n_steps"):
-    r"""Check the number of optimizer steps of mini-batch training:
-    :math:`\lceil n/B \rceil` steps per epoch (the last, smaller batch is
-    kept), times the number of epochs.
+    r"""Check the number of optimizer steps of mini-batch training on ``n``
+    points in batches of ``batch_size`` for ``epochs`` epochs, the last,
+    smaller batch of every epoch kept.
 
     A count: compared exactly. On made-up sizes (not the exercise's):
 
