@@ -59,7 +59,7 @@ def test_mse_grid(capsys):
 def test_best_slope(capsys):
     from bpcore.widgets.landscape import FIT_DATA
     x, y = FIT_DATA
-    target = ex.best_slope(x, y, 1.0)
+    target = ex._best_slope(x, y, 1.0)
     assert run(capsys, exercises.check_best_slope, target + 0.1, x=x, y=y)[0]
     overall = ex.grid_search.least_squares_line(x, y)[0]
     passed, out = run(capsys, exercises.check_best_slope, overall, x=x, y=y)

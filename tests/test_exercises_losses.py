@@ -42,7 +42,7 @@ def test_softmax_gradient_accepts_any_container(convert, capsys):
 
 @pytest.mark.parametrize("answer, hint", [
     (-GRAD_Z, "sign is flipped"), (SOFT, "dropped the −y_c"), (np.array([-1 / SOFT[0], 0.0, 0.0]), "∂L/∂p"),
-    (np.array([-1.0, 0.0, 0.0]), "log-sum-exp"), (np.array([0.1, 0.2, 0.3]), "Write L = −z_correct"),
+    (np.array([-1.0, 0.0, 0.0]), "log-sum-exp"), (np.array([0.1, 0.2, 0.3]), "subtract 1 in the correct class"),
 ])
 def test_softmax_gradient_mistakes_get_their_hints(answer, hint, capsys):
     assert exercises.check_softmax_gradient(answer) is False

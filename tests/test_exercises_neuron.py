@@ -56,7 +56,7 @@ def test_one_step_rate(wrong, hint, capsys):
     assert exercises.check_one_step_rate(0.2, x=2.0) is True
 
 
-@pytest.mark.parametrize("wrong, hint", [(0.5, "claimed / true"), (-2.0, "same sign"), (1.0, "passes would give 1"), (3.0, "Divide")])
+@pytest.mark.parametrize("wrong, hint", [(0.5, "claimed / true"), (-2.0, "same sign"), (1.0, "passes would give 1"), (3.0, "divide it by the value of eq-chain-w")])
 def test_gradient_ratio(wrong, hint, capsys):
     assert exercises.check_gradient_ratio(1.9999999999835) is True
     capsys.readouterr()

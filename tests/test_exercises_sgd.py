@@ -84,10 +84,10 @@ def test_robbins_monro(capsys):
 
 
 def test_escape_fraction(capsys):
-    expected = ex.escape_fraction(2, 0.05)
+    expected = ex._escape_fraction(2, 0.05)
     ok, _ = run(capsys, exercises.check_escape_fraction, expected)
     assert ok
-    ok, out = run(capsys, exercises.check_escape_fraction, ex.escape_fraction(2, 0.1))
+    ok, out = run(capsys, exercises.check_escape_fraction, ex._escape_fraction(2, 0.1))
     assert not ok and "η = 0.1" in out
     ok, out = run(capsys, exercises.check_escape_fraction, 100 * expected)
     assert not ok and "percentage" in out

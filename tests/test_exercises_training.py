@@ -26,10 +26,10 @@ VALUE_MISTAKES = {
         (29, "number of units"),
         (2 * 16 * 8 * 3, "multiplying all sizes"),
     ],
-    "step_count": [(1350, "round n/B up, not down"), (1406.25, "an integer"), (45000, "one step per sample"),
+    "step_count": [(1350, "round n/B up, not down"), (1406.25, "the count is an integer"), (45000, "one step per sample"),
                    (150, "full-batch training")],
     "early_stopping": [(5, "*training* loss"), (4, "hint-free"), (0, "validation loss is highest"),
-                       (4, "Count epochs from 0")],
+                       (4, "do not add 1")],
 }
 
 

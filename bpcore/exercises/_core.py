@@ -5,38 +5,61 @@ A chapter's checker is declarative. It names
 
 * a **reference** (a number for a by-hand answer, a ``bpcore`` function for
   an implementation),
-* the **test cases** (for a function: ``(args, kwargs)`` pairs),
+* the **test cases** (for a function: ``(args, kwargs)`` pairs; never the
+  exercise's own question, since a failing case is printed with its
+  expected result),
 * a catalogue of **known mistakes**, each a :class:`Mistake` pairing the wrong
   answer (or a function computing it) with the hint that fixes it,
-* a generic **hint** for answers nobody predicted,
+* an **idea** (the equation or concept to use, shown for an untouched stub)
+  and a generic **hint** for wrong answers nobody predicted,
 
 and calls :func:`check_value` or :func:`check_function`. Those never raise:
 whatever the student passes (``None``, a string, a complex number, NaN, a
-function that raises, loops forever, calls ``sys.exit`` or modifies its
-inputs) they print ✓ or ✗ with what is wrong and return ``True``/``False``.
+function that raises, loops forever even catching the time-out, calls
+``sys.exit`` or modifies its inputs) they print ✓ or ✗ with what is wrong and
+return ``True``/``False``. A public checker is wrapped in :func:`never_raises`,
+so a bad parameter of the checker itself gives a printed message too.
 
 A by-hand answer is never compared out loud: the message says *that* it is
-wrong and gives the hint for the recognised mistake, never the expected value.
+right or wrong and gives the hint for the recognised mistake, never the
+expected value (not even on success: "✓ m_t is correct.").
+
+Tolerances. An integer answer (``integer=True``: a count, an index) is
+compared exactly. A real answer is accepted to three significant digits
+(``rtol=5e-3``) unless the exercise text states another tolerance, which the
+checker then uses. "Give more digits" is said only when the answer, rounded
+to the digits it has, equals the right answer rounded the same way.
 """
 
 import copy
+import functools
+import io
 import math
+import os
+import pickle
+import select
 import signal
+import sys
 import threading
 import warnings
 from contextlib import contextmanager
+from decimal import Decimal
 
 import numpy as np
 
-__all__ = ["Mistake", "check_value", "check_function", "TIME_LIMIT"]
+__all__ = ["Mistake", "check_value", "check_function", "run_student", "run_cases", "never_raises", "TIME_LIMIT"]
 
 _RTOL, _ATOL = 1e-6, 1e-9
 # A number worked out by hand is accepted to three significant digits (a
-# correctly rounded 3-digit answer is within 0.5 %); one within 5 % is told it
-# is close but not accurate enough, rather than that its method is wrong.
-_HAND_RTOL, _CLOSE_RTOL = 5e-3, 5e-2
+# correctly rounded 3-digit answer is within 0.5 %).
+_HAND_RTOL = 5e-3
 _SHOWN_ENTRIES = 8   # arrays up to this size are printed in full in messages
 TIME_LIMIT = 5.0     # seconds one call of a student's function may take
+#: Run a student's function in a forked child process that is killed at the
+#: time limit (so code that swallows any exception cannot hang a check).
+#: Without ``os.fork`` (Windows) the call runs in-process under SIGALRM.
+ISOLATE = hasattr(os, "fork")
+_RECORDER = None     # tests set a list here to see each checker's catalogue
 
 
 class Mistake:
@@ -60,9 +83,30 @@ class Mistake:
         return f"Mistake({self.answer!r}, {self.hint!r})"
 
 
+def never_raises(checker):
+    """Decorate a public checker so that it prints a clear ✗ message and
+    returns ``False`` instead of raising, whatever its parameters are."""
+    @functools.wraps(checker)
+    def wrapper(*args, **kwargs):
+        try:
+            return checker(*args, **kwargs)
+        except BaseException as error:  # a checker never raises, not even on its own parameters
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            text = _truncate(str(error), 120)
+            return _report(False, f"{checker.__name__} could not check this: its parameters are not usable "
+                                  f"({type(error).__name__}{': ' + text if text else ''})")
+    return wrapper
+
+
+def _record(kind, name, expected, mistakes, **extra):
+    if _RECORDER is not None:
+        _RECORDER.append(dict(kind=kind, name=name, expected=expected, mistakes=list(mistakes), **extra))
+
+
 # -- reading what a student gave ------------------------------------------------
 
-def _short(value, limit=60):
+def _short(value, limit=60, digits=4):
     """A compact, readable repr of an argument or result for messages."""
     try:
         if isinstance(value, np.ndarray) and value.size > _SHOWN_ENTRIES:
@@ -71,9 +115,12 @@ def _short(value, limit=60):
             # Each entry as a float at 4 significant digits, like a scalar in a
             # message ([0.5, 10.0]), without array2string's column padding.
             text = " ".join(np.array2string(value, separator=", ", formatter={
-                "float_kind": lambda v: repr(float(f"{v:.4g}"))}).split())
+                "float_kind": lambda v: repr(float(f"{v:.{digits}g}"))}).split())
         elif isinstance(value, (float, np.floating)):
-            text = repr(float(f"{float(value):.6g}"))
+            text = repr(float(f"{float(value):.{max(digits, 6)}g}"))
+        elif callable(value) and hasattr(value, "__name__"):   # never "<function f at 0x7f…>"
+            module = getattr(value, "__module__", "") or ""
+            text = (module.replace("bpcore", "bp", 1) + "." if module.startswith("bpcore") else "") + value.__name__
         else:
             text = repr(value)
     except Exception:  # a student object with a broken __repr__
@@ -105,7 +152,7 @@ def _as_numbers(value):
             if raw.dtype.kind not in "iuf":
                 return None
             return raw.astype(np.float64)
-    except BaseException:  # ragged lists, broken __array__, ...
+    except BaseException:  # ragged lists, broken __array__, huge ints, ...
         return None
 
 
@@ -140,6 +187,26 @@ def _matches(got, expected, rtol, atol):
         expected = np.asarray(expected, dtype=np.float64)
         return (numbers is not None and numbers.shape == expected.shape
                 and bool(np.all(np.isclose(numbers, expected, rtol=rtol, atol=atol))))
+    except Exception:
+        return False
+
+
+def _significant_digits(x):
+    """How many significant digits the shortest repr of ``x`` has (0.18 → 2)."""
+    digits = Decimal(repr(float(x))).normalize().as_tuple().digits
+    return max(1, len(digits))
+
+
+def _agrees_to_its_digits(numbers, expected):
+    """True if every entry, rounded to the significant digits it has, equals
+    the right value rounded the same way (0.18 for 2/11; not 0.1817). A
+    one-digit answer (1.0, 2.0) is a choice, not a rounding: it never counts."""
+    try:
+        for a, e in zip(np.ravel(numbers), np.ravel(expected)):
+            k = _significant_digits(a)
+            if not 2 <= k < 15 or float(f"{a:.{k}g}") != float(f"{e:.{k}g}"):
+                return False
+        return True
     except Exception:
         return False
 
@@ -209,24 +276,8 @@ def _unchanged(before, after):
         return True
 
 
-def run_student(function, args, kwargs, time_limit=TIME_LIMIT):
-    r"""Call ``function(*args, **kwargs)`` on copies of the arguments and
-    return ``(result, problem)``; ``problem`` is ``None`` or a sentence.
-
-    Nothing escapes: an exception (even ``SystemExit``), a call that runs
-    past ``time_limit`` seconds and a function that modifies its inputs are
-    each reported as the problem.
-
-    >>> run_student(lambda a: a + 1, (1.0,), {})
-    (2.0, None)
-    >>> run_student(lambda: exit(3), (), {})[1]
-    'raised SystemExit: 3'
-    >>> def in_place(a):
-    ...     a *= 2
-    ...     return a
-    >>> run_student(in_place, (np.ones(2),), {})[1]
-    'modified its argument 1 in place (a function must not change its inputs; work on a copy)'
-    """
+def _call_here(function, args, kwargs, time_limit):
+    """Run the call in this process; ``(result, problem)``."""
     given_args, given_kwargs = _copy(list(args)), _copy(dict(kwargs))
     pristine_args, pristine_kwargs = _copy(list(args)), _copy(dict(kwargs))
     try:
@@ -249,49 +300,212 @@ def run_student(function, args, kwargs, time_limit=TIME_LIMIT):
     return result, None
 
 
+def _calls_in_child(function, calls, time_limit):
+    """Run the calls ``[(args, kwargs), ...]`` one after the other in one
+    forked child; each call has ``time_limit`` seconds, and the child is
+    killed (SIGKILL) when one runs over. Each result, its problem and what
+    the call printed come back pickled through a pipe, one frame per call.
+    Returns a list of ``(result, problem)``: one per call, or fewer when a
+    call did not finish (its entry says so) or ended the process."""
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # "fork() in a multi-threaded process" (the kernel's threads)
+        pid = os.fork()
+    if pid == 0:   # the child: never returns
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            for args, kwargs in calls:
+                printed = io.StringIO()
+                sys.stdout = sys.stderr = printed   # the kernel's streams belong to the parent
+                result, problem = _call_here(function, args, kwargs, None)
+                try:
+                    payload = pickle.dumps((result, problem, printed.getvalue()))
+                except BaseException as error:
+                    payload = pickle.dumps((None, f"returned a {type(result).__name__} that cannot be checked "
+                                                  f"({type(error).__name__}); return numbers or numpy arrays",
+                                            printed.getvalue()))
+                view = memoryview(len(payload).to_bytes(8, "little") + payload)
+                while view:
+                    view = view[os.write(write_end, view):]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    outcomes, buffer, timed_out = [], b"", False
+    deadline = None if time_limit is None else _monotonic() + float(time_limit)
+    try:
+        while len(outcomes) < len(calls):
+            remaining = None if deadline is None else deadline - _monotonic()
+            if remaining is not None and remaining <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([read_end], [], [], remaining)
+            if not ready:
+                timed_out = True
+                break
+            chunk = os.read(read_end, 1 << 16)
+            if not chunk:
+                break
+            buffer += chunk
+            while len(buffer) >= 8 and len(buffer) >= 8 + int.from_bytes(buffer[:8], "little"):
+                size = int.from_bytes(buffer[:8], "little")
+                result, problem, printed = pickle.loads(buffer[8:8 + size])
+                buffer = buffer[8 + size:]
+                if printed:
+                    sys.stdout.write(printed)
+                outcomes.append((result, problem))
+                if deadline is not None:
+                    deadline = _monotonic() + float(time_limit)   # the next call's own time
+    finally:
+        os.close(read_end)
+        try:
+            if len(outcomes) < len(calls):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            pass
+    if timed_out:
+        outcomes.append((None, f"did not finish within {time_limit:g} s (an endless loop?)"))
+    elif len(outcomes) < len(calls):
+        outcomes.append((None, "ended the Python process (os._exit, a crash or a kill) instead of returning"))
+    return outcomes
+
+
+def run_cases(function, calls, time_limit=TIME_LIMIT):
+    """:func:`run_student` for several calls ``[(args, kwargs), ...]`` at
+    once (one child process for all): a list of ``(result, problem)``, one
+    per call up to and including the first that did not finish."""
+    if ISOLATE:
+        try:
+            return _calls_in_child(function, list(calls), time_limit)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass   # no fork possible (resources): fall back to in-process calls
+    outcomes = []
+    for args, kwargs in calls:
+        outcomes.append(_call_here(function, args, kwargs, time_limit))
+        if outcomes[-1][1] is not None and outcomes[-1][1].startswith("did not finish"):
+            break
+    return outcomes
+
+
+def _monotonic():
+    import time
+    return time.monotonic()
+
+
+def run_student(function, args, kwargs, time_limit=TIME_LIMIT):
+    r"""Call ``function(*args, **kwargs)`` on copies of the arguments and
+    return ``(result, problem)``; ``problem`` is ``None`` or a sentence.
+
+    Nothing escapes: an exception (even ``SystemExit``), a call that runs
+    past ``time_limit`` seconds (even one that catches every exception) and
+    a function that modifies its inputs are each reported as the problem.
+    Where ``os.fork`` exists (``ISOLATE``) the call runs in a forked
+    child process that is killed at the time limit, so side effects of the
+    student's function (global variables it sets, random numbers it draws)
+    stay in the child.
+
+    >>> run_student(lambda a: a + 1, (1.0,), {})
+    (2.0, None)
+    >>> run_student(lambda: exit(3), (), {})[1]
+    'raised SystemExit: 3'
+    >>> def in_place(a):
+    ...     a *= 2
+    ...     return a
+    >>> run_student(in_place, (np.ones(2),), {})[1]
+    'modified its argument 1 in place (a function must not change its inputs; work on a copy)'
+    """
+    return run_cases(function, [(args, kwargs)], time_limit)[0]
+
+
 # -- the two checkers ------------------------------------------------------------
 
-def check_value(answer, expected, *, name="your answer", hint="", mistakes=(), rtol=_HAND_RTOL, atol=_ATOL):
+def _integral(numbers):
+    return bool(np.all(np.isfinite(numbers)) and np.all(numbers == np.round(numbers)))
+
+
+def _shown(numbers, integer=False):
+    if integer and _integral(numbers):
+        return str(int(numbers)) if numbers.shape == () else str([int(v) for v in np.ravel(numbers)])
+    return _short(numbers if numbers.shape else float(numbers))
+
+
+def check_value(answer, expected, *, name="your answer", hint="", idea=None, mistakes=(), rtol=_HAND_RTOL,
+                atol=_ATOL, integer=False):
     r"""Check a number (or array) worked out by hand: pass if
     :math:`|a - e| \le \text{atol} + \text{rtol}\,|e|` elementwise (by
-    default to three significant digits).
+    default to three significant digits); with ``integer=True`` (a count or
+    an index) the answer must be that whole number exactly.
 
-    The expected value is never printed. A wrong answer that matches one of
-    ``mistakes`` gets that mistake's hint; one within 5 % of the expected value
-    is told it is close but not accurate enough; any other gets ``hint``.
+    The expected value is never printed, not even on success. An untouched
+    stub (``None``, ``...``) gets the ``idea`` (the equation or concept to
+    use); a wrong answer that matches one of ``mistakes`` (to the same
+    tolerance) gets that mistake's hint; an answer that agrees with the
+    expected value to the digits it has is asked for more digits; an integer
+    answer one away is told it is off by one; any other gets ``hint``. A
+    single row of shape ``(1, n)`` is accepted for a vector of ``n`` numbers.
 
-    >>> check_value(1.125, 1.125, name="L")
-    ✓ L = 1.125 is correct.
+    Examples on made-up values (no exercise's answer):
+
+    >>> check_value(0.25, 0.25, name="q")
+    ✓ q is correct.
     True
-    >>> check_value(2.25, 1.125, name="L", mistakes=[Mistake(2.25, "Did you drop the ½?")])
-    ✗ L = 2.25 is not correct. Hint: Did you drop the ½?
+    >>> check_value(0.5, 0.25, name="q", mistakes=[Mistake(0.5, "Did you forget to halve?")])
+    ✗ q = 0.5 is not correct. Hint: Did you forget to halve?
     False
-    >>> check_value(0.18, 2 / 11, name="v", hint="Use the finite-population correction.")
-    ✗ v = 0.18 is close, but not accurate enough: give at least three significant digits, or an exact expression such as 3/7.
+    >>> check_value(0.29, 2 / 7, name="q", hint="Divide 2 by 7.")
+    ✗ q = 0.29 agrees with the answer to the digits it has, but not to the tolerance: give at least three significant digits, or an exact expression such as 2/7.
     False
-    >>> check_value("1.125", 1.125, name="L", hint="Compute ½(y − ŷ)².")
-    ✗ L is a str ('1.125'), expected a real number or an array of them. Hint: Compute ½(y − ŷ)².
+    >>> check_value(12, 13, name="count", integer=True)
+    ✗ count = 12 is not correct: it is off by one. Recount the first and the last item.
+    False
+    >>> check_value("0.25", 0.25, name="q", idea="A quarter.")
+    ✗ q is a str ('0.25'), expected a real number or an array of them. Hint: A quarter.
     False
     """
+    _record("value", name, expected, mistakes, rtol=rtol, atol=atol, integer=integer, idea=idea, hint=hint)
     try:
         expected = np.asarray(expected, dtype=np.float64)
+        numbers = _as_numbers(answer)
+        if numbers is not None and expected.ndim == 1 and numbers.shape == (1, expected.size):
+            answer = numbers = numbers[0]          # a batch of one row, as the book writes batches
+        stub = answer is None or answer is Ellipsis
+        if integer and numbers is not None and numbers.shape == expected.shape and np.all(np.isfinite(numbers)) \
+                and not _integral(numbers):
+            for mistake in mistakes:
+                if _matches(numbers, mistake.answer, 1e-9, 0.0):
+                    return _report(False, _with_hint(f"{name} = {_shown(numbers)} is not correct", mistake.hint))
+            return _report(False, _with_hint(f"{name} = {_shown(numbers)} is not a whole number; the answer is a count",
+                                             idea or hint))
+        if integer:
+            rtol, atol = 0.0, 0.0
         problem = _mismatch(answer, expected, rtol, atol, verb="is")
         if problem is None:
-            shown = _as_numbers(answer)
-            return _report(True, f"{name} = {_short(shown if shown.shape else float(shown))} is correct.")
+            return _report(True, f"{name} is correct.")
         if problem != "wrong":
-            return _report(False, _with_hint(f"{name} {problem}", hint))
-        shown = _as_numbers(answer)
-        message = f"{name} = {_short(shown if shown.shape else float(shown))} is not correct"
+            return _report(False, _with_hint(f"{name} {problem}", (idea or hint) if stub or numbers is None else hint))
+        message = f"{name} = {_shown(numbers, integer)} is not correct"
+        if not integer and _agrees_to_its_digits(numbers, expected):
+            return _report(False, f"{name} = {_shown(numbers)} agrees with the answer to the digits it has, but not to "
+                                  "the tolerance: give at least three significant digits, or an exact expression "
+                                  "such as 2/7.")
         for mistake in mistakes:
-            if _matches(answer, mistake.answer, rtol, atol):
+            if _matches(numbers, mistake.answer, rtol, atol):
                 return _report(False, _with_hint(message, mistake.hint))
-        if rtol < _CLOSE_RTOL and _matches(answer, expected, _CLOSE_RTOL, atol):
-            return _report(False, f"{name} = {_short(shown if shown.shape else float(shown))} is close, but not accurate "
-                                  "enough: give at least three significant digits, or an exact expression such as 3/7.")
+        if integer and numbers.shape == () and abs(float(numbers) - float(expected)) == 1:
+            return _report(False, f"{message}: it is off by one. Recount the first and the last item.")
         return _report(False, _with_hint(message, hint))
     except BaseException as error:  # defensive: a checker never raises
         return _report(False, f"{name} could not be checked ({type(error).__name__})")
+
+
+def _first_difference(got, want):
+    """Both shown with just enough digits to tell them apart."""
+    for digits in (4, 6, 8, 10, 12, 17):
+        a, b = _short(got, digits=digits, limit=200), _short(want, digits=digits, limit=200)
+        if a != b:
+            return a, b
+    return _short(got), _short(want)
 
 
 def _compare_results(got, expected, rtol, atol):
@@ -316,32 +530,66 @@ def _compare_results(got, expected, rtol, atol):
         close = np.isclose(numbers, expected, rtol=rtol, atol=atol)
         if numbers.size > _SHOWN_ENTRIES:   # too big to print: point at the first wrong entry
             index = tuple(int(i) for i in np.argwhere(~close)[0])
-            return (f"returned an array of shape {numbers.shape} whose entry {index} is "
-                    f"{_short(float(numbers[index]))}, expected {_short(float(expected[index]))}")
-        shown = numbers if numbers.shape else float(numbers)
-        want = expected if expected.shape else float(expected)
-        return f"returned {_short(shown)}, expected {_short(want)}"
+            shown, want = _first_difference(float(numbers[index]), float(expected[index]))
+            return f"returned an array of shape {numbers.shape} whose entry {index} is {shown}, expected {want}"
+        shown, want = _first_difference(numbers if numbers.shape else float(numbers),
+                                        expected if expected.shape else float(expected))
+        return f"returned {shown}, expected {want}"
     return problem
 
 
-def _matching_mistake(candidate, cases, mistakes, rtol, atol, time_limit):
-    """The first mistake whose results equal the candidate's on every test
-    case the candidate completed (one case alone can be ambiguous: for a
-    single residual, the mean and the mean absolute value coincide)."""
-    results = []
-    for args, kwargs in cases:
-        got, problem = run_student(candidate, args, kwargs, time_limit=time_limit)
-        if problem is not None:
-            continue
-        results.append((args, kwargs, got))
+def _same_result(got, want, rtol, atol):
+    """Results equal, NaN and ±inf at the same places counting as equal (a
+    known mistake can be a formula that overflows)."""
+    if isinstance(want, (tuple, list)):
+        return (isinstance(got, (tuple, list, np.ndarray)) and len(got) == len(want)
+                and all(_same_result(g, w, rtol, atol) for g, w in zip(got, want)))
+    numbers = _as_numbers(got)
+    want = _as_numbers(want)
+    if numbers is None or want is None or numbers.shape != want.shape:
+        return False
+    return bool(np.all(np.isclose(numbers, want, rtol=rtol, atol=atol, equal_nan=True)))
+
+
+def _outcome_here(function, args, kwargs):
+    try:
+        return ("value", _call_quietly(function, args, kwargs))
+    except BaseException as error:
+        return ("raised", type(error).__name__)
+
+
+def _matching_mistake(outcomes, cases, mistakes, rtol, atol):
+    """The first mistake that behaves like the candidate on every test case
+    (``outcomes``: the candidate's ``(result, problem)`` per case): the same
+    results (NaN where it has NaN) or the same exception (one case alone can
+    be ambiguous: for a single residual, the mean and the mean absolute
+    value coincide)."""
+    seen = []
+    for (args, kwargs), (got, problem) in zip(cases, outcomes):
+        if problem is None:
+            seen.append((args, kwargs, ("value", got)))
+        elif problem.startswith("raised "):
+            seen.append((args, kwargs, ("raised", problem[len("raised "):].split(":")[0])))
+        else:
+            return None   # a time-out or a mutation: no known mistake explains it
+    if not any(kind == "value" for _, _, (kind, _) in seen):
+        return None
     for mistake in mistakes:
         try:
-            if results and all(_compare_results(got, _as_tuple(_call_quietly(mistake.answer, args, kwargs)), rtol, atol) is None
-                               for args, kwargs, got in results):
+            if all(_agree(outcome, _outcome_here(mistake.answer, args, kwargs), rtol, atol)
+                   for args, kwargs, outcome in seen):
                 return mistake
         except Exception:
             continue
     return None
+
+
+def _agree(outcome, reference, rtol, atol):
+    if outcome[0] != reference[0]:
+        return False
+    if outcome[0] == "raised":
+        return outcome[1] == reference[1]
+    return _same_result(outcome[1], _as_tuple(reference[1]), rtol, atol)
 
 
 def _as_tuple(value):
@@ -354,50 +602,58 @@ def _call_quietly(function, args, kwargs):
         return function(*_copy(list(args)), **_copy(dict(kwargs)))
 
 
-def check_function(candidate, reference, cases, *, name="your function", hint="", mistakes=(),
+def check_function(candidate, reference, cases, *, name="your function", hint="", idea=None, mistakes=(),
                    rtol=_RTOL, atol=_ATOL, time_limit=TIME_LIMIT):
     r"""Call ``candidate(*args, **kwargs)`` and ``reference(*args, **kwargs)``
     for each ``(args, kwargs)`` in ``cases`` and compare the results
     (numbers, arrays, or tuples of them; a list or an ndarray of the right
     values is accepted for a tuple). The candidate works on copies of the
-    arguments, must not modify them, and has ``time_limit`` seconds per call.
+    arguments, must not modify them, and has ``time_limit`` seconds per call
+    (in a child process, see :func:`run_student`).
 
     The first failing case is reported with its inputs, the result and the
-    expected result; if the result equals one of ``mistakes`` (functions
-    computing a known wrong answer) its hint is given, else ``hint``.
+    expected result (so the cases must not be the exercise's own question).
+    An untouched stub (returns ``None``) gets ``idea``; a result that
+    behaves like one of ``mistakes`` (functions computing a known wrong
+    answer, or raising the same error) gets its hint; any other gets ``hint``.
 
-    >>> check_function(lambda a, b: a + b, lambda a, b: a + b, [((1.0, 2.0), {})], name="add")
-    ✓ add agrees with the reference on 1 test case.
-    True
     >>> check_function(lambda a, b: a - b, lambda a, b: a + b, [((1.0, 2.0), {})], name="add",
     ...                mistakes=[Mistake(lambda a, b: a - b, "Add, do not subtract.")])
     ✗ add(1.0, 2.0) returned -1.0, expected 3.0. Hint: Add, do not subtract.
     False
+    >>> check_function(lambda a, b: None, lambda a, b: a + b, [((1.0, 2.0), {})], name="add",
+    ...                idea="The sum of the two numbers.")
+    ✗ add(1.0, 2.0) returned None: did you forget a `return` statement? Hint: The sum of the two numbers.
+    False
     """
+    _record("function", name, reference, mistakes, cases=cases, rtol=rtol, atol=atol, idea=idea, hint=hint)
     try:
         if not callable(candidate):
-            if candidate is None or candidate is Ellipsis:
-                return _report(False, f"{name} is not defined yet (got {candidate!r}): write the function "
-                                      f"with `def {name}(...):` and run that cell first.")
-            return _report(False, f"{name} is not a function (got {type(candidate).__name__}). "
-                                  f"Define it with `def {name}(...):` and run that cell first.")
-        for args, kwargs in cases:
+            message = (f"{name} is not defined yet (got {candidate!r}): write the function with `def {name}(...):` "
+                       "and run that cell first" if candidate is None or candidate is Ellipsis else
+                       f"{name} is not a function (got {type(candidate).__name__}). Define it with `def {name}(...):` "
+                       "and run that cell first")
+            return _report(False, _with_hint(message, idea or ""))
+        outcomes = run_cases(candidate, cases, time_limit)   # one child process for all the cases
+        for (args, kwargs), (got, problem) in zip(cases, outcomes):
             expected = _call_quietly(reference, args, kwargs)
             call = _call_text(name, args, kwargs)
-            got, problem = run_student(candidate, args, kwargs, time_limit=time_limit)
-            ran_cleanly = problem is None   # a known mistake explains a wrong value, not a crash or a mutation
+            stub = problem is None and (got is None or got is Ellipsis)
             if problem is None:
                 try:
                     problem = _compare_results(got, expected, rtol, atol)
                 except Exception as error:  # a result so odd that comparing it fails
                     problem = f"returned something that could not be compared ({type(error).__name__})"
             if problem is not None:
-                mistake = (_matching_mistake(candidate, cases, mistakes, rtol, atol, time_limit)
-                           if mistakes and ran_cleanly and got is not None else None)
+                if stub:
+                    return _report(False, _with_hint(f"{call} {problem}", idea or hint))
+                mistake = _matching_mistake(outcomes, cases, mistakes, rtol, atol) if mistakes else None
                 return _report(False, _with_hint(f"{call} {problem}", mistake.hint if mistake else hint))
         count = len(cases)
         return _report(True, f"{name} agrees with the reference on {count} test case{'s' if count != 1 else ''}.")
     except BaseException as error:  # defensive: a checker never raises
+        if isinstance(error, KeyboardInterrupt):
+            raise
         return _report(False, f"{name} could not be checked ({type(error).__name__})")
 
 
@@ -406,5 +662,15 @@ def finite_real(value):
     try:
         return (not isinstance(value, (bool, str, bytes, complex)) and np.ndim(value) == 0
                 and np.asarray(value).dtype.kind in "iuf" and math.isfinite(float(value)))
+    except Exception:
+        return False
+
+
+def whole_number(value, low=None, high=None):
+    """True if ``value`` is a whole number in ``[low, high]`` (for checker parameters)."""
+    try:
+        if not finite_real(value) or float(value) != int(value):
+            return False
+        return (low is None or int(value) >= low) and (high is None or int(value) <= high)
     except Exception:
         return False
