@@ -34,6 +34,7 @@ __all__ = [
     "lr_range_test",
     "lr_sweep",
     "seed_sweep",
+    "range_test_floor",
 ]
 
 
@@ -382,3 +383,31 @@ def seed_sweep(make_model, make_optimizer, seeds, X, labels, X_val, labels_val, 
     runs = [train_with_validation(make_model(s), make_optimizer(), X, labels, X_val, labels_val, epochs,
                                   batch_size=batch_size, seed=s, loss=loss) for s in seeds]
     return {key: np.array([run[key] for run in runs]) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}
+
+
+def range_test_floor(rates, smoothed, tolerance=0.1):
+    r"""The flat floor of a range test: the stretch of rates, around the
+    lowest point of the smoothed loss ``smoothed`` (one value per step,
+    ``len(smoothed) <= len(rates)``), over which it stays within a factor
+    ``1 + tolerance`` of that lowest value.  Returns ``(low, high)``, the
+    first and last rate of that contiguous stretch.
+
+    Where on the floor the lowest point falls is decided by noise; the
+    floor, not its lowest point, is what the test measures.
+
+    >>> range_test_floor([0.1, 0.2, 0.4, 0.8, 1.6], [1.0, 0.52, 0.5, 0.54, 2.0])
+    (0.2, 0.8)
+    """
+    rates, smoothed = as_float64(rates, "rates"), as_float64(smoothed, "smoothed")
+    if smoothed.ndim != 1 or smoothed.size == 0 or rates.ndim != 1 or rates.size < smoothed.size:
+        raise ValueError(f"smoothed must be a non-empty 1-D array no longer than rates, got shapes "
+                         f"{smoothed.shape} and {rates.shape}")
+    tolerance = _positive(tolerance, "tolerance")
+    lowest = int(np.argmin(smoothed))
+    near = smoothed <= (1.0 + tolerance) * smoothed[lowest]
+    low = high = lowest
+    while low > 0 and near[low - 1]:
+        low -= 1
+    while high < smoothed.size - 1 and near[high + 1]:
+        high += 1
+    return float(rates[low]), float(rates[high])

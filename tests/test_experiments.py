@@ -168,3 +168,18 @@ def test_evaluate_agrees_with_train_accuracy(moons, sizes):
     loss_fn = bp.losses.softmax_cross_entropy if sizes[-1] > 1 else (lambda y, z: 0.0)
     loss, acc = ex.evaluate(model, X_train, labels, loss=loss_fn)
     assert acc == bp.train.accuracy(model, X_train, labels)
+
+
+def test_range_test_floor_is_the_contiguous_stretch_near_the_minimum():
+    from bpcore.experiments import range_test_floor
+    rates = np.geomspace(0.01, 10.0, 7)
+    smoothed = np.array([0.7, 0.40, 0.355, 0.35, 0.30, 0.33, 2.0])   # lowest at index 4
+    assert range_test_floor(rates, smoothed, tolerance=0.1) == (rates[4], rates[5])
+    assert range_test_floor(rates, smoothed, tolerance=0.2) == (rates[2], rates[5])
+    # a value near the minimum that is cut off by a bump is not part of the floor
+    bumpy = np.array([0.31, 0.9, 0.35, 0.30, 0.32, 0.33, 2.0])
+    assert range_test_floor(rates, bumpy, tolerance=0.1) == (rates[3], rates[5])
+    # fewer smoothed values than rates (the test stopped early)
+    assert range_test_floor(rates, smoothed[:5], tolerance=0.1) == (rates[4], rates[4])
+    with pytest.raises(ValueError):
+        range_test_floor(rates[:3], smoothed)
