@@ -34,7 +34,7 @@ __all__ = [
     "lr_range_test",
     "lr_sweep",
     "seed_sweep",
-    "range_test_floor",
+    "range_test_bracket",
 ]
 
 
@@ -385,29 +385,26 @@ def seed_sweep(make_model, make_optimizer, seeds, X, labels, X_val, labels_val, 
     return {key: np.array([run[key] for run in runs]) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}
 
 
-def range_test_floor(rates, smoothed, tolerance=0.1):
-    r"""The flat floor of a range test: the stretch of rates, around the
-    lowest point of the smoothed loss ``smoothed`` (one value per step,
-    ``len(smoothed) <= len(rates)``), over which it stays within a factor
-    ``1 + tolerance`` of that lowest value.  Returns ``(low, high)``, the
-    first and last rate of that contiguous stretch.
 
-    Where on the floor the lowest point falls is decided by noise; the
-    floor, not its lowest point, is what the test measures.
+def range_test_bracket(rates, smoothed, tolerance=0.2):
+    r"""The workable rates a range test brackets: from the first rate at
+    which the smoothed loss ``smoothed`` (one value per step taken,
+    ``len(smoothed) <= len(rates)``) comes within a factor
+    ``1 + tolerance`` of its lowest value, to the rate of the last step
+    taken (where :func:`lr_range_test` stopped because the loss blew up).
+    Returns ``(low, high)``.
 
-    >>> range_test_floor([0.1, 0.2, 0.4, 0.8, 1.6], [1.0, 0.52, 0.5, 0.54, 2.0])
-    (0.2, 0.8)
+    Inside the bracket the smoothed loss wanders on a nearly flat floor, so
+    where its lowest point falls is decided by noise; the bracket, not that
+    point, is what the test measures.
+
+    >>> range_test_bracket([0.1, 0.2, 0.4, 0.8, 1.6, 3.2], [1.0, 0.55, 0.5, 0.58, 2.0])
+    (0.2, 1.6)
     """
     rates, smoothed = as_float64(rates, "rates"), as_float64(smoothed, "smoothed")
     if smoothed.ndim != 1 or smoothed.size == 0 or rates.ndim != 1 or rates.size < smoothed.size:
         raise ValueError(f"smoothed must be a non-empty 1-D array no longer than rates, got shapes "
                          f"{smoothed.shape} and {rates.shape}")
     tolerance = _positive(tolerance, "tolerance")
-    lowest = int(np.argmin(smoothed))
-    near = smoothed <= (1.0 + tolerance) * smoothed[lowest]
-    low = high = lowest
-    while low > 0 and near[low - 1]:
-        low -= 1
-    while high < smoothed.size - 1 and near[high + 1]:
-        high += 1
-    return float(rates[low]), float(rates[high])
+    first = int(np.argmax(smoothed <= (1.0 + tolerance) * np.min(smoothed)))
+    return float(rates[first]), float(rates[smoothed.size - 1])

@@ -170,16 +170,18 @@ def test_evaluate_agrees_with_train_accuracy(moons, sizes):
     assert acc == bp.train.accuracy(model, X_train, labels)
 
 
-def test_range_test_floor_is_the_contiguous_stretch_near_the_minimum():
-    from bpcore.experiments import range_test_floor
+
+def test_range_test_bracket_runs_from_near_the_floor_to_the_stop():
+    from bpcore.experiments import range_test_bracket
     rates = np.geomspace(0.01, 10.0, 7)
-    smoothed = np.array([0.7, 0.40, 0.355, 0.35, 0.30, 0.33, 2.0])   # lowest at index 4
-    assert range_test_floor(rates, smoothed, tolerance=0.1) == (rates[4], rates[5])
-    assert range_test_floor(rates, smoothed, tolerance=0.2) == (rates[2], rates[5])
-    # a value near the minimum that is cut off by a bump is not part of the floor
-    bumpy = np.array([0.31, 0.9, 0.35, 0.30, 0.32, 0.33, 2.0])
-    assert range_test_floor(rates, bumpy, tolerance=0.1) == (rates[3], rates[5])
-    # fewer smoothed values than rates (the test stopped early)
-    assert range_test_floor(rates, smoothed[:5], tolerance=0.1) == (rates[4], rates[4])
+    smoothed = np.array([0.7, 0.40, 0.355, 0.35, 0.30, 0.33])     # stopped after 6 of 7 steps
+    assert range_test_bracket(rates, smoothed, tolerance=0.1) == (rates[4], rates[5])
+    assert range_test_bracket(rates, smoothed, tolerance=0.2) == (rates[2], rates[5])
+    # the first time the loss comes near its lowest value counts, even if it rises again afterwards
+    bumpy = np.array([0.9, 0.32, 0.9, 0.30, 2.0])
+    assert range_test_bracket(rates, bumpy, tolerance=0.1) == (rates[1], rates[4])
+    assert range_test_bracket(rates, smoothed[:1]) == (rates[0], rates[0])
     with pytest.raises(ValueError):
-        range_test_floor(rates[:3], smoothed)
+        range_test_bracket(rates[:3], smoothed)
+    with pytest.raises(ValueError):
+        range_test_bracket(rates, smoothed, tolerance=0.0)

@@ -77,11 +77,11 @@ def test_decision_boundary_shading_is_centred_on_the_grid_points():
     assert ax.get_xlim() == (0.0, 4.0)
 
 
-def test_lr_tests_shade_the_floor_and_slices_draw_the_population():
+def test_lr_tests_shade_the_bracket_and_slices_draw_the_population():
     sweep = {"train_loss": np.array([0.5, 0.3]), "val_loss": np.array([0.5, 0.35]), "diverged": np.array([False, False])}
     fig = bp.plots.plot_lr_tests([0.01, 0.1, 1.0], [0.7, 0.6, 0.9], [0.7, 0.65, 0.7], [0.01, 0.1], sweep,
-                                 floor=(0.05, 0.5))
-    (span,) = [p for p in fig.axes[0].patches if p.get_gid() == "floor"]
+                                 bracket=(0.05, 0.5))
+    (span,) = [p for p in fig.axes[0].patches if p.get_gid() == "bracket"]
     assert np.allclose([span.get_x(), span.get_x() + span.get_width()], [0.05, 0.5])
     a = np.linspace(-1, 1, 5)
     fig = bp.plots.plot_landscape_slices(a, a**2 + 0.1, a**2 + 0.2, a, a, np.add.outer(a**2, a**2) + 0.1,
@@ -151,3 +151,14 @@ def test_set_decision_boundary_replaces_shading_and_boundary(trained):
     (a,) = [c for c in ax.collections if c.get_gid() == "boundary"]
     (b,) = [c for c in reference.collections if c.get_gid() == "boundary"]
     assert all(np.array_equal(p, q) for p, q in zip(a.get_segments(), b.get_segments()))
+
+
+def test_probability_shading_has_no_white_band_and_changes_colour_at_the_boundary():
+    # A near-white band became a pure-white stripe in the colour-quantised
+    # scrubber frames, beside the black boundary, and read as a second boundary.
+    from bpcore.plots import training as tr
+    assert 0.5 in tr._PROBABILITY_NORM.boundaries
+    colours = np.array(tr._PROBABILITY_CMAP.colors)
+    assert np.all((1.0 - colours).max(axis=1) > 0.15)
+    below, above = colours[4], colours[5]          # the bands on either side of p = 1/2
+    assert below[2] > below[0] and above[0] > above[2]   # bluish below, orange above
