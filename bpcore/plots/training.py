@@ -216,7 +216,7 @@ def plot_lr_tests(range_rates, range_losses, range_smoothed, sweep_rates, sweep,
     left.set_xlabel(r"learning rate $\eta$ at that step")
     left.set_ylabel("loss")
     left.set_title("range test (one run, rising rate)")
-    left.legend(loc="lower left", **_LEGEND)
+    left.legend(loc="upper center", **_LEGEND)     # above the curves: the loss only leaves the top at the end
     sweep_rates = np.asarray(sweep_rates, dtype=float)
     ok = ~np.asarray(sweep["diverged"], dtype=bool)
     right.plot(sweep_rates[ok], np.asarray(sweep["train_loss"])[ok], "--o", color=style.PALETTE["blue"], label="training")
