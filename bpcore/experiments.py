@@ -34,6 +34,7 @@ __all__ = [
     "lr_range_test",
     "lr_sweep",
     "seed_sweep",
+    "range_test_bracket",
 ]
 
 
@@ -382,3 +383,28 @@ def seed_sweep(make_model, make_optimizer, seeds, X, labels, X_val, labels_val, 
     runs = [train_with_validation(make_model(s), make_optimizer(), X, labels, X_val, labels_val, epochs,
                                   batch_size=batch_size, seed=s, loss=loss) for s in seeds]
     return {key: np.array([run[key] for run in runs]) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}
+
+
+
+def range_test_bracket(rates, smoothed, tolerance=0.2):
+    r"""The workable rates a range test brackets: from the first rate at
+    which the smoothed loss ``smoothed`` (one value per step taken,
+    ``len(smoothed) <= len(rates)``) comes within a factor
+    ``1 + tolerance`` of its lowest value, to the rate of the last step
+    taken (where :func:`lr_range_test` stopped because the loss blew up).
+    Returns ``(low, high)``.
+
+    Inside the bracket the smoothed loss wanders on a nearly flat floor, so
+    where its lowest point falls is decided by noise; the bracket, not that
+    point, is what the test measures.
+
+    >>> range_test_bracket([0.1, 0.2, 0.4, 0.8, 1.6, 3.2], [1.0, 0.55, 0.5, 0.58, 2.0])
+    (0.2, 1.6)
+    """
+    rates, smoothed = as_float64(rates, "rates"), as_float64(smoothed, "smoothed")
+    if smoothed.ndim != 1 or smoothed.size == 0 or rates.ndim != 1 or rates.size < smoothed.size:
+        raise ValueError(f"smoothed must be a non-empty 1-D array no longer than rates, got shapes "
+                         f"{smoothed.shape} and {rates.shape}")
+    tolerance = _positive(tolerance, "tolerance")
+    first = int(np.argmax(smoothed <= (1.0 + tolerance) * np.min(smoothed)))
+    return float(rates[first]), float(rates[smoothed.size - 1])

@@ -168,3 +168,20 @@ def test_evaluate_agrees_with_train_accuracy(moons, sizes):
     loss_fn = bp.losses.softmax_cross_entropy if sizes[-1] > 1 else (lambda y, z: 0.0)
     loss, acc = ex.evaluate(model, X_train, labels, loss=loss_fn)
     assert acc == bp.train.accuracy(model, X_train, labels)
+
+
+
+def test_range_test_bracket_runs_from_near_the_floor_to_the_stop():
+    from bpcore.experiments import range_test_bracket
+    rates = np.geomspace(0.01, 10.0, 7)
+    smoothed = np.array([0.7, 0.40, 0.355, 0.35, 0.30, 0.33])     # stopped after 6 of 7 steps
+    assert range_test_bracket(rates, smoothed, tolerance=0.1) == (rates[4], rates[5])
+    assert range_test_bracket(rates, smoothed, tolerance=0.2) == (rates[2], rates[5])
+    # the first time the loss comes near its lowest value counts, even if it rises again afterwards
+    bumpy = np.array([0.9, 0.32, 0.9, 0.30, 2.0])
+    assert range_test_bracket(rates, bumpy, tolerance=0.1) == (rates[1], rates[4])
+    assert range_test_bracket(rates, smoothed[:1]) == (rates[0], rates[0])
+    with pytest.raises(ValueError):
+        range_test_bracket(rates[:3], smoothed)
+    with pytest.raises(ValueError):
+        range_test_bracket(rates, smoothed, tolerance=0.0)

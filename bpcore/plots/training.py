@@ -17,10 +17,39 @@ _CLASS_STYLE = [
     dict(color=style.PALETTE["blue"], marker="o", label="class 0"),
     dict(color=style.PALETTE["orange"], marker="s", label="class 1"),
 ]
-# Probability shading: light blue (class 0) through white to light orange (class 1).
-_PROBABILITY_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list(
-    "bp_probability", ["#9cc9e6", "#ffffff", "#f5cf80"])
+# Probability shading in bands 0.1 wide: blue below p = 1/2 (class 0), orange
+# above (class 1), deeper the surer the network. The boundary p = 1/2 is the
+# edge between the two palest bands, so it is the only line there: a smooth map
+# through white made the book's colour-quantised frames show a white stripe
+# beside the boundary that read as a second one.
+_PROBABILITY_LEVELS = np.linspace(0.0, 1.0, 11)
+
+
+def _probability_band_colours(low="#9cc9e6", high="#f5cf80"):
+    middles = (_PROBABILITY_LEVELS[:-1] + _PROBABILITY_LEVELS[1:]) / 2
+    colours = []
+    for m in middles:
+        end = np.array(matplotlib.colors.to_rgb(low if m < 0.5 else high))
+        share = 0.45 + 0.55 * (abs(m - 0.5) - 0.05) / 0.4    # 0.45 next to the boundary, 1 at p = 0 or 1
+        colours.append(tuple(1.0 - share * (1.0 - end)))
+    return colours
+
+
+_PROBABILITY_CMAP = matplotlib.colors.ListedColormap(_probability_band_colours(), name="bp_probability")
+_PROBABILITY_NORM = matplotlib.colors.BoundaryNorm(_PROBABILITY_LEVELS, _PROBABILITY_CMAP.N)
 _LEGEND = dict(fontsize=9)
+
+
+def _pixel_extent(xs, ys):
+    """imshow extent that centres pixel (j, i) on the grid point (xs[i], ys[j]).
+
+    >>> _pixel_extent(np.array([0.0, 1.0, 2.0]), np.array([0.0, 2.0]))
+    (-0.5, 2.5, -1.0, 3.0)
+    """
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    dx = (xs[-1] - xs[0]) / (len(xs) - 1) if len(xs) > 1 else 0.5
+    dy = (ys[-1] - ys[0]) / (len(ys) - 1) if len(ys) > 1 else 0.5
+    return (float(xs[0] - dx / 2), float(xs[-1] + dx / 2), float(ys[0] - dy / 2), float(ys[-1] + dy / 2))
 
 
 def _half_level(xs, ys, P):
@@ -33,7 +62,8 @@ def _half_level(xs, ys, P):
 
 def plot_decision_boundary(xs, ys, probability, X, labels, *, ax=None, title=None, legend=True, figsize=None):
     r"""A two-class network on the plane: its probability of class 1 as
-    shading, the decision boundary :math:`p_1 = \tfrac12` as a black line,
+    shading in bands 0.1 wide (blue below ½, orange above, deeper the surer),
+    the decision boundary :math:`p_1 = \tfrac12` as a black line,
     and the data points (class 0 blue circles, class 1 orange squares).
 
     ``probability`` has shape ``(len(ys), len(xs))``, see
@@ -48,8 +78,11 @@ def plot_decision_boundary(xs, ys, probability, X, labels, *, ax=None, title=Non
     """
     fig, ax = _figure_and_axes(ax, figsize)
     P = np.asarray(probability, dtype=float)
-    ax.imshow(P, extent=(xs[0], xs[-1], ys[0], ys[-1]), origin="lower", aspect="auto", interpolation="bilinear",
-              cmap=_PROBABILITY_CMAP, vmin=0.0, vmax=1.0, gid="probability")
+    # imshow puts pixel *edges* at the extent: widen it by half a grid step so that
+    # pixel centres sit on the grid points, where the boundary line is computed
+    # (otherwise the shading's white p = 1/2 band is offset from the black line).
+    ax.imshow(P, extent=_pixel_extent(xs, ys), origin="lower", aspect="auto", interpolation="bilinear",
+              cmap=_PROBABILITY_CMAP, norm=_PROBABILITY_NORM, gid="probability")
     ax.add_collection(matplotlib.collections.LineCollection(_half_level(xs, ys, P), colors="black",
                                                             linewidths=1.8, gid="boundary"))
     X, labels = np.asarray(X), np.asarray(labels)
@@ -119,6 +152,7 @@ def plot_learning_curves(run, *, epoch=None, axes=None, figsize=(7.4, 3.0)):
 
 _LINESTYLES = ("-", "--", "-.", ":")
 _MARKERS = ("o", "s", "^", "D")
+_HATCHES = ("///", "\\\\\\", "...", "xx")
 
 
 def plot_seed_bands(curves, *, ylabel="validation loss", logy=False, ax=None, figsize=(6.0, 3.2)):
@@ -126,18 +160,27 @@ def plot_seed_bands(curves, *, ylabel="validation loss", logy=False, ax=None, fi
     run, one per optimizer. ``curves`` maps a name to an array of shape
     ``(seeds, epochs + 1)``.
 
+    Each band is hatched differently and edged in its mean curve's dash
+    pattern, so bands are told apart without colour.
+
     >>> fig = plot_seed_bands({"SGD": np.array([[1.0, 0.5], [1.0, 0.7]])})
-    >>> fig.axes[0].get_lines()[0].get_label()
-    'SGD'
+    >>> [line.get_label() for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")]
+    ['SGD']
     """
     fig, ax = _figure_and_axes(ax, figsize)
     for i, (name, values) in enumerate(curves.items()):
         values = np.asarray(values, dtype=float)
         epochs = np.arange(values.shape[1])
-        colour = style.CYCLE[[0, 2, 4, 6][i % 4]]
-        ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.18, linewidth=0)
-        ax.plot(epochs, values.mean(axis=0), _LINESTYLES[i % 4], color=colour, label=name,
-                marker=_MARKERS[i % 4], markevery=max(1, len(epochs) // 8))
+        colour, dashes = style.series(i)["color"], style.series(i)["linestyle"]
+        # A band is told apart by its hatching and by its edges, drawn in the
+        # mean curve's dash pattern, not by its colour alone.
+        ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), facecolor=matplotlib.colors.to_rgba(colour, 0.10),
+                        edgecolor=matplotlib.colors.to_rgba(colour, 0.45), hatch=_HATCHES[i % 4], linewidth=0,
+                        gid=f"band:{name}")
+        for edge in (values.min(axis=0), values.max(axis=0)):
+            ax.plot(epochs, edge, linestyle=dashes, color=colour, linewidth=0.7, alpha=0.7, gid=f"band-edge:{name}")
+        ax.plot(epochs, values.mean(axis=0), linestyle=dashes, color=colour, label=name, linewidth=2.0,
+                marker=_MARKERS[i % 4], markevery=(i * max(1, len(epochs) // 24), max(1, len(epochs) // 8)))
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
@@ -146,12 +189,13 @@ def plot_seed_bands(curves, *, ylabel="validation loss", logy=False, ax=None, fi
     return fig
 
 
-def plot_lr_tests(range_rates, range_losses, range_smoothed, sweep_rates, sweep, *, figsize=(7.4, 3.1)):
+def plot_lr_tests(range_rates, range_losses, range_smoothed, sweep_rates, sweep, *, bracket=None, figsize=(7.4, 3.1)):
     r"""Left: the range test, mini-batch loss (thin grey) and its smoothed
     version (blue, :func:`bpcore.experiments.smooth_losses`) against the rate
     used at that step. Right: the sweep, training (dashed) and validation
     (solid) loss after training at each fixed rate; diverged runs as ``x``
-    at the top.
+    at the top. ``bracket=(low, high)`` shades the workable rates the range
+    test brackets (:func:`bpcore.experiments.range_test_bracket`).
 
     >>> sweep = {"train_loss": np.array([0.5, 0.3, np.inf]), "val_loss": np.array([0.5, 0.35, np.inf]),
     ...          "diverged": np.array([False, False, True])}
@@ -163,13 +207,16 @@ def plot_lr_tests(range_rates, range_losses, range_smoothed, sweep_rates, sweep,
     range_losses = np.asarray(range_losses, dtype=float)
     rates = np.asarray(range_rates, dtype=float)[:len(range_losses)]
     left.plot(rates, range_losses, color="0.65", linewidth=0.8, label="mini-batch loss")
+    if bracket is not None:
+        left.axvspan(float(bracket[0]), float(bracket[1]), facecolor="0.92", edgecolor="0.6", hatch="..",
+                     linewidth=0.0, label="bracket", gid="bracket")
     left.plot(rates, range_smoothed, color=style.PALETTE["blue"], label="smoothed")
     left.set_xscale("log")
     left.set_ylim(0.0, 2.0 * float(np.asarray(range_smoothed)[0]))   # the blow-up at the end leaves the panel
     left.set_xlabel(r"learning rate $\eta$ at that step")
     left.set_ylabel("loss")
     left.set_title("range test (one run, rising rate)")
-    left.legend(loc="lower left", **_LEGEND)
+    left.legend(loc="upper center", **_LEGEND)     # above the curves: the loss only leaves the top at the end
     sweep_rates = np.asarray(sweep_rates, dtype=float)
     ok = ~np.asarray(sweep["diverged"], dtype=bool)
     right.plot(sweep_rates[ok], np.asarray(sweep["train_loss"])[ok], "--o", color=style.PALETTE["blue"], label="training")
@@ -225,12 +272,15 @@ def plot_overfitting(small_data_run, large_data_run, val_by_rate, *, figsize=(7.
     return fig
 
 
-def plot_landscape_slices(alphas, slice_train, slice_val, alphas_2d, betas_2d, slice_2d, *, figsize=(7.4, 3.1)):
+def plot_landscape_slices(alphas, slice_train, slice_val, alphas_2d, betas_2d, slice_2d, *, slice_population=None,
+                          population_label="fresh points", val_label="validation", figsize=(7.4, 3.1)):
     r"""Left: the loss along one filter-normalised random direction through
     the trained parameters (:math:`\alpha = 0`), on the training (dashed)
     and validation (solid) set. Right: contours of the training loss on the
     plane spanned by two such directions, log-spaced levels, the trained
-    network marked with a star.
+    network marked with a star. ``slice_population`` adds the loss along the
+    same line on a large fresh sample (dotted), the loss the validation
+    curve estimates.
 
     >>> a = np.linspace(-1, 1, 5)
     >>> fig = plot_landscape_slices(a, a**2 + 0.1, a**2 + 0.2, a, a, np.add.outer(a**2, a**2) + 0.1)
@@ -239,11 +289,14 @@ def plot_landscape_slices(alphas, slice_train, slice_val, alphas_2d, betas_2d, s
     """
     fig, (left, right) = new_figure(1, 2, figsize=figsize)
     left.plot(alphas, slice_train, "--", color=style.PALETTE["blue"], label="training")
-    left.plot(alphas, slice_val, "-", color=style.PALETTE["vermillion"], label="validation")
+    left.plot(alphas, slice_val, "-", color=style.PALETTE["vermillion"], label=val_label)
+    if slice_population is not None:
+        left.plot(alphas, slice_population, ":", color="black", linewidth=2.0, label=population_label)
     left.set_yscale("log")
     left.set_xlabel("step α along direction d₁")
     left.set_ylabel("loss (log scale)")
-    left.legend(loc="upper center", **_LEGEND)
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower left", ncols=len(labels), **_LEGEND)   # never over the curves
     Z = np.asarray(slice_2d, dtype=float)
     levels = np.geomspace(Z.min(), Z.max(), 14)
     contours = right.contourf(alphas_2d, betas_2d, Z, levels=levels, cmap=style.CMAP,

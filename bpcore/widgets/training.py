@@ -81,7 +81,7 @@ def training_progress_explorer(frames, xs, ys, X, labels, run, epoch=None):
     return _explorable(
         figure, controls, [[controls["epoch"]]],
         scrub_name="epoch", scrub_values=epochs, scrub_labels=[f"epoch {e}" for e in epochs],
-        caption="The network during training: its probability of class 1 (shading), the decision boundary "
+        caption="The network during training: its probability of class 1 (shading in bands 0.1 wide), the decision boundary "
                 "p = ½ (black line) and the training points (left); the loss curves with the current epoch "
                 "marked (right).",
         param_label="epoch", alts=alts,
