@@ -163,17 +163,17 @@ def check_mse_gradient(grad_mse, grad_half_mse):
 
 
 #: The data of the exercise "The gradient of softmax cross-entropy".
-SOFTMAX_GRADIENT_DATA = (np.array([0]), np.array([[2.0, 0.5, -1.0]]))
+SOFTMAX_GRADIENT_DATA = (np.array([1]), np.array([[1.0, -0.5, 2.0]]))
 
 
 def check_softmax_gradient(grad_z):
     r"""Check :math:`\partial L/\partial z = p - y` for one observation with
-    logits ``[2, 0.5, -1]`` and correct class 0, worked out by hand (the
+    logits ``[1, -0.5, 2]`` and correct class 1, worked out by hand (the
     three entries, as an array, list or tuple; shape ``(3,)`` or ``(1, 3)``).
 
-    >>> p = np.exp([2.0, 0.5, -1.0]) / np.exp([2.0, 0.5, -1.0]).sum()
-    >>> check_softmax_gradient(p - [1, 0, 0])
-    ✓ grad_z = [-0.2144, 0.1753, 0.03911] is correct.
+    >>> p = np.exp([1.0, -0.5, 2.0]) / np.exp([1.0, -0.5, 2.0]).sum()
+    >>> check_softmax_gradient(p - [0, 1, 0])
+    ✓ grad_z = [0.2537, -0.9434, 0.6897] is correct.
     True
     """
     labels, z = SOFTMAX_GRADIENT_DATA
@@ -220,7 +220,8 @@ def check_best_constants(c_mse, c_mae, c_huber, y_true=(1.0, 2.0, 3.0, 4.0, 50.0
             Mistake(mean, "That is the mean, MSE's choice; the absolute error is smallest at the median.")],
             hint="Scan c over a grid, evaluate bp.losses.mae(y, c) for each, and take the c with the smallest loss."),
         check_value(c_huber, huber, name="c_huber", **tolerance, mistakes=[
-            Mistake(mean, "That is the mean; with δ = 1 every residual but one is capped, and Huber picks the median."),
+            Mistake(mean, "That is the mean; with δ = 1 the outlier's pull is capped at δ/n, no larger than any other point's, "
+                             "and at the median the clipped residuals +1, +1, 0, −1, −1 cancel: Huber picks the median."),
             Mistake(0.5 * (mean + median), "Huber is not halfway between: with δ = 1 its minimiser is exactly the median.")],
             hint="Scan c over a fine grid with bp.losses.huber(y, c) (δ = 1) and take the c with the smallest loss."),
     ]
