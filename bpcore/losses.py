@@ -426,7 +426,7 @@ def cross_entropy_grad(y_true, p):
 
 
 def log_softmax(z, axis=-1):
-    r""":math:`\log\operatorname{softmax}(z)_j = (z_j - m) - \log\sum_k e^{z_k - m}`, :math:`m = \max_k z_k`.
+    r""":math:`\log\operatorname{softmax}(z)_j = (z_j - z_{\max}) - \log\sum_k e^{z_k - z_{\max}}`, :math:`z_{\max} = \max_k z_k`.
 
     Subtracting the maximum *first* makes the result exact for logits of any
     magnitude: for equal logits every shifted entry is exactly 0 and the

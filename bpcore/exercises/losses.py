@@ -201,13 +201,13 @@ def check_mse_gradient(grad_mse, grad_half_mse):
 
 
 #: The data of the exercise "The gradient of softmax cross-entropy".
-SOFTMAX_GRADIENT_DATA = (np.array([0]), np.array([[2.0, 0.5, -1.0]]))
+SOFTMAX_GRADIENT_DATA = (np.array([1]), np.array([[1.0, -0.5, 2.0]]))
 
 
 @never_raises
 def check_softmax_gradient(grad_z):
     r"""Check :math:`\partial L/\partial z = p - y` for one observation with
-    logits ``[2, 0.5, -1]`` and correct class 0, worked out by hand: the
+    logits ``[1, -0.5, 2]`` and correct class 1, worked out by hand: the
     three real entries, as an array, list or tuple of shape ``(3,)`` (or the
     one-row batch ``(1, 3)``), to three significant digits. Strings and
     complex numbers are refused.
@@ -247,7 +247,7 @@ def check_best_constants(c_mse, c_mae, c_huber, y_true=(1.0, 2.0, 3.0, 4.0, 50.0
     >>> check_best_constants(2.0, 1.0, 2.0, y_true=(0.0, 1.0, 5.0))
     ✓ c_mse is correct.
     ✓ c_mae is correct.
-    ✗ c_huber = 2.0 is not correct. Hint: That is the mean; with δ = 1 every residual but one is capped, and Huber picks the median.
+    ✗ c_huber = 2.0 is not correct. Hint: That is the mean; with δ = 1 the outlier's pull is capped at δ/n, no larger than any other point's, and at the median the clipped residuals +1, +1, 0, −1, −1 cancel: Huber picks the median.
     False
     """
     y = _as_numbers(y_true)
@@ -272,7 +272,7 @@ def check_best_constants(c_mse, c_mae, c_huber, y_true=(1.0, 2.0, 3.0, 4.0, 50.0
                     hint=scan.format(tol, "bp.losses.mae")),
         check_value(c_huber, huber, name="c_huber", **tolerance,
                     mistakes=[m for m in [
-                        Mistake(mean, "That is the mean; with δ = 1 every residual but one is capped, and Huber picks the median."),
+                        Mistake(mean, "That is the mean; with δ = 1 the outlier's pull is capped at δ/n, no larger than any other point's, and at the median the clipped residuals +1, +1, 0, −1, −1 cancel: Huber picks the median."),
                         Mistake(0.5 * (mean + median), "Huber is not halfway between: with δ = 1 its minimiser is exactly the median.")]
                               if not close(m.answer, huber)],
                     idea="The constant that minimises a loss over the targets: scan c and compare the losses.",
