@@ -57,3 +57,19 @@ def test_final_points_match_descend_and_basins():
     assert np.all(np.isnan(diverged)) and descent.basin_index(surfaces.Quadratic(), diverged).tolist() == [-1]
     with pytest.raises(ValueError, match="starts"):
         descent.final_points(f, [1.0, 2.0], 0.1, 3)
+
+
+# -- issue 22: extreme but valid input, and a NaN tolerance -------------------------
+
+def test_optimal_lr_with_an_enormous_condition_number():
+    lr, rho = descent.optimal_lr([1e-300, 1e300])
+    assert lr == pytest.approx(2e-300) and rho == 1.0
+    lr, rho = descent.optimal_lr([1.5e308, 1.7e308])
+    assert np.isfinite(lr) and rho == pytest.approx(0.2 / 3.2)
+
+
+def test_a_nan_tolerance_is_refused():
+    with pytest.raises(ValueError, match="tol must be a number >= 0, got nan"):
+        descent.steps_to_reach([[4.0], [2.0]], [0.0], np.nan)
+    with pytest.raises(ValueError, match="tol must be a number >= 0"):
+        descent.basin_index(surfaces.DoubleWell(), [[1.0, 0.0]], tol=np.nan)
