@@ -14,13 +14,13 @@ and explorables only draw what these functions return.
 * :func:`seed_sweep` repeats a training run over several seeds.
 """
 
-import numbers
 import warnings
 
 import numpy as np
 
 from . import losses, nn, optim, train
-from ._checks import as_array, as_float64, as_rng, check_callable, integer, real_number, to_float
+from ._checks import (as_array, as_float64, as_rng, check_callable, check_size, integer, positive_number,
+                      real_number)
 from .data import minibatches
 from .train import _check_model, _check_optimizer
 
@@ -38,16 +38,12 @@ __all__ = [
 
 
 def _count(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    # a 0-d array counts too; TypeError for a string or None, ValueError for 2.5 (the rule in bpcore._checks)
     return integer(value, name, minimum=minimum)
 
 
 def _positive(value, name):
-    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(to_float(value))
-            or value <= 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r:.40}")
-    return to_float(value)
+    return positive_number(value, name)
 
 
 def _samples(X, labels, x_name="X", labels_name="labels"):
@@ -191,6 +187,7 @@ def probability_grid(model, xs, ys, params=None):
     xs, ys = as_float64(xs, "xs"), as_float64(ys, "ys")
     if xs.ndim != 1 or ys.ndim != 1 or xs.size == 0 or ys.size == 0:
         raise ValueError(f"xs and ys must be non-empty 1-D arrays, got shapes {xs.shape} and {ys.shape}")
+    check_size(xs.size * ys.size, "len(xs) * len(ys)")
     XX, YY = np.meshgrid(xs, ys)
     points = np.column_stack([XX.ravel(), YY.ravel()])
     own = _check_model(model)
@@ -232,8 +229,12 @@ def range_test_rates(lr_min, lr_max, steps):
     lr_min, lr_max = _positive(lr_min, "lr_min"), _positive(lr_max, "lr_max")
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must be larger than lr_min, got lr_min={lr_min!r} and lr_max={lr_max!r}")
-    steps = _count(steps, "steps", minimum=2)
-    return lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    steps = check_size(_count(steps, "steps", minimum=2), "steps")
+    ratio = lr_max / lr_min
+    if np.isfinite(ratio):
+        return lr_min * ratio ** (np.arange(steps) / (steps - 1))
+    # the ratio overflows (1e-308 to 1e308): interpolate the logarithms instead
+    return np.exp(np.linspace(np.log(lr_min), np.log(lr_max), steps))
 
 
 def smooth_losses(values, beta=0.9):

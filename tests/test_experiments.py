@@ -26,11 +26,29 @@ def test_split_is_a_partition_and_reproducible(moons):
     assert all(np.array_equal(a, b) for a, b in zip(moons, again))
 
 
-@pytest.mark.parametrize("n_val", [0, 120, 500, 2.5, True])
+@pytest.mark.parametrize("n_val", [0, 120, 500, 2.5])
 def test_split_rejects_bad_sizes(n_val):
     X, y = bp.data.moons(120, seed=0)
     with pytest.raises(ValueError, match="n_val"):
         ex.train_val_split(X, y, n_val=n_val)
+
+
+@pytest.mark.parametrize("n_val", [True, "2", None])
+def test_split_rejects_sizes_of_the_wrong_type(n_val):
+    X, y = bp.data.moons(120, seed=0)
+    with pytest.raises(TypeError, match="n_val"):
+        ex.train_val_split(X, y, n_val=n_val)
+
+
+def test_zero_d_arrays_are_numbers():
+    X, y = bp.data.moons(12, seed=0)
+    assert len(ex.train_val_split(X, y, n_val=np.array(2))[3]) == 2
+    assert ex.range_test_rates(np.array(0.01), 1.0, np.array(3)).tolist() == ex.range_test_rates(0.01, 1.0, 3).tolist()
+
+
+def test_range_test_rates_over_the_whole_float_range():
+    rates = ex.range_test_rates(1e-308, 1e308, 3)
+    assert np.all(np.isfinite(rates)) and rates == pytest.approx([1e-308, 1.0, 1e308], rel=1e-9)
 
 
 def test_split_rejects_mismatched_shapes():
@@ -90,10 +108,12 @@ def test_range_test_rates_are_geometric():
     assert np.allclose(rates, np.geomspace(1e-3, 10.0, 5))
 
 
-@pytest.mark.parametrize("args", [(0.0, 1.0, 3), (1.0, 0.5, 3), (0.1, 1.0, 1), (0.1, np.inf, 3), ("a", 1.0, 3)])
+@pytest.mark.parametrize("args", [(0.0, 1.0, 3), (1.0, 0.5, 3), (0.1, 1.0, 1), (0.1, np.inf, 3), (0.1, 1.0, 2**40)])
 def test_range_test_rates_reject_bad_arguments(args):
     with pytest.raises(ValueError):
         ex.range_test_rates(*args)
+    with pytest.raises(TypeError, match="lr_min"):
+        ex.range_test_rates("a", 1.0, 3)
 
 
 def test_smooth_losses_is_a_bias_corrected_moving_average():
