@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from ._checks import as_float64, check_callable, integer, real_number
+from ._checks import as_float64, check_callable, check_size, integer, real_number
 from .optim import Optimizer
 from .surfaces import Surface
 
@@ -99,6 +99,7 @@ def descend_until(optimizer, surface, x0, steps, tol=1e-6):
     _check_surface(surface)
     x = _start(x0)
     steps = _positive_int("steps", steps)
+    check_size(2 * (steps + 1), "steps")   # the path
     tol = _positive("tol", tol)
     opt = copy.deepcopy(optimizer)
     opt.reset()
@@ -149,7 +150,10 @@ def tune_lr(make_optimizer, surface, x0, steps, tol=1e-6, grid=LR_GRID):
     best = None
     for lr in grid:
         budget = steps if best is None or best[0][0] == 1 else best[0][1]
-        run = descend_until(make_optimizer(lr), surface, x0, budget, tol)
+        optimizer = make_optimizer(lr)
+        if not isinstance(optimizer, Optimizer):   # the callback's result, named as such
+            raise TypeError(f"make_optimizer({lr}) must return a bpcore.optim optimizer, got {type(optimizer).__name__}")
+        run = descend_until(optimizer, surface, x0, budget, tol)
         reached = run["steps_to_tol"] is not None
         key = (0 if reached else 1, run["steps_to_tol"] or 0, run["final_loss"], lr)
         if best is None or key < best[0]:
