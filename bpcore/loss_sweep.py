@@ -154,11 +154,11 @@ def values_at(y_true, y_pred, task="regression"):
     return {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred) * slope) for name, (loss, loss_grad) in table.items()}
 
 
-def _targets(y_true, caller):
-    y = _checks.as_float64(y_true, "y_true").ravel()
-    _checks.check_nonempty(y, "y_true")
+def _targets(y_true, caller, name="y_true"):
+    y = _checks.as_float64(y_true, name).ravel()
+    _checks.check_nonempty(y, name)
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"{caller}: y_true must be finite")
+        raise ValueError(f"{caller}: {name} must be finite")
     return y
 
 
@@ -182,6 +182,8 @@ def best_constant(y_true, loss="mse", delta=1.0):
     12.0
     """
     y = _targets(y_true, "best_constant")
+    if not isinstance(loss, str):
+        raise TypeError(f"best_constant: loss must be 'mse', 'mae' or 'huber', got {type(loss).__name__}")
     if loss == "mse":
         return float(np.mean(y))
     if loss == "mae":
@@ -225,7 +227,7 @@ def outlier_effect(y_clean, y_dirty, y_pred, loss, loss_grad):
     """
     _checks.check_callable(loss, "loss")
     _checks.check_callable(loss_grad, "loss_grad")
-    clean_y = _targets(y_clean, "outlier_effect")
+    clean_y = _targets(y_clean, "outlier_effect", "y_clean")
     dirty_y = _checks.as_float64(y_dirty, "y_dirty").ravel()
     _checks.check_same_shape(clean_y, dirty_y, "y_clean", "y_dirty")
     clean = _checks.callback_number(loss(y_clean, y_pred), "loss(y_clean, y_pred)", finite=False)

@@ -130,7 +130,7 @@ def scrubber_html(frames, labels, *, caption, param_label, alts=None, initial=0,
         alts = [f"{caption} ({param_label} = {label})" for label in labels]
     alts = _texts(alts, "alts")
     if len(alts) != n:
-        raise ValueError(f"scrubber_html: {n} frames but {len(alts)} alt texts")
+        raise ValueError(f"scrubber_html: {n} frames but {len(alts)} alt texts (alts)")
     initial = integer(initial, "scrubber_html: initial")
     if not 0 <= initial < n:
         raise ValueError(f"scrubber_html: initial={initial!r} is not a frame index, an integer in [0, {n - 1}]")

@@ -6,7 +6,13 @@ division by zero", "could not broadcast").
 
 The catalogue below lists every public function of the numeric modules with
 one good call; each test replaces one argument of that call by something
-wrong.
+wrong.  ``test_every_public_function_is_catalogued`` enumerates the modules,
+so a new public function without an entry fails, with the entry to add.
+
+The rule for which error (bpcore._checks states it): TypeError for the wrong
+kind of thing (a string, None, a complex number, an object), ValueError for
+the right kind with a wrong value (NaN, a ragged or empty array, a wrong
+shape, a size above the limit, 2.5 where a count belongs).
 """
 
 import math
@@ -17,8 +23,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 import bpcore as bp
-from bpcore import (autodiff, backprop, data, descent, experiments, grid_search, gradcheck, landscape, loss_sweep,
-                    losses, neuron, nn, optim, prose, races, sgd, surfaces, train)
+from bpcore import (autodiff, backprop, data, descent, excerpts, experiments, grid_search, gradcheck, landscape,
+                    loss_sweep, losses, neuron, nn, optim, prose, races, scrubber, sgd, surfaces, train)
 from bpcore.autodiff import Tensor
 
 
@@ -28,6 +34,11 @@ def _bowl(arrays):
 
 def _model():
     return nn.MLP([2, 3, 2], seed=0)
+
+
+def _figure(value):
+    from bpcore import plots
+    return plots.plot_loss_curve([value, value / 2])
 
 
 _X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -215,6 +226,32 @@ LATER_MODULES = {
     "prose": [
         ("number", prose.number, dict(value=2 / 3, digits=3)),
     ],
+    "loss_sweep": [
+        ("best_constant", loss_sweep.best_constant, dict(y_true=[1.0, 2.0, 3.0, 50.0], loss="huber", delta=1.0)),
+        ("outlier_effect", loss_sweep.outlier_effect, dict(y_clean=[0.0, 0.0], y_dirty=[0.0, 10.0], y_pred=[0.0, 1.0],
+                                                           loss=losses.mae, loss_grad=losses.mae_grad)),
+    ],
+    "autodiff": [
+        ("autodiff.log_softmax", autodiff.log_softmax, dict(x=[0.5, 1.0], axis=-1)),
+    ],
+    "landscape": [
+        ("landscape.loss_grid", landscape.loss_grid, dict(loss=losses.mse, x=[0.0, 1.0], y=[1.0, 3.0],
+                                                          w_values=[0.0, 2.0], b_values=[1.0], method="auto")),
+    ],
+    "optim": [
+        ("AdamW", optim.AdamW, dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)),
+    ],
+    "scrubber": [
+        ("scrubber_html", scrubber.scrubber_html, dict(frames=[b"a", b"b"], labels=["1", "2"], caption="c",
+                                                       param_label="p", alts=["one", "two"], initial=1, width=100)),
+        ("render_frames", scrubber.render_frames, dict(make_figure=lambda v: _figure(v), values=[1.0], colors=16)),
+        ("scrubber_from_figures", scrubber.scrubber_from_figures,
+         dict(make_figure=lambda v: _figure(v), values=[1.0], labels=["1"], caption="c", param_label="p",
+              initial=0, colors=16)),
+    ],
+    "excerpts": [
+        ("source", excerpts.source, dict(obj=sgd.steps_per_epoch, start="n, b =", stop="return")),
+    ],
     "surfaces": [
         ("GaussianWells", surfaces.GaussianWells,
          dict(centers=[[-1.5, 0.0], [1.3, 1.0]], depths=[1.0, 0.7], width=0.8)),
@@ -261,6 +298,20 @@ _VALID_CALLS = {
     ("train_with_validation", "snapshot_epochs", "an empty array"),  # no snapshots, like the default ()
     ("races.measured_rate", "skip", "None"),     # the second half
     ("descent.measured_rate", "first", "None"), ("descent.measured_rate", "last", "None"),  # the second half
+    ("landscape.loss_grid", "chunk", "None"),    # the default: automatic chunks
+    ("scrubber_html", "alts", "None"), ("scrubber_html", "width", "None"),  # defaults: caption and label; natural
+    ("scrubber_from_figures", "alts", "None"),
+    ("render_frames", "values", "an empty array"),  # no values, no frames
+    ("source", "start", "None"), ("source", "stop", "None"),  # the whole function
+    ("autodiff.log_softmax", "axis", "None"),    # over all entries
+    ("numerical_grad", "x", "an empty array"),   # an empty x has an empty gradient (issue 22)
+    ("check_grad", "x", "an empty array"),       # ... and nothing to disagree on
+    # text arguments: any string is a caption or a label
+    *[(name, arg, kind) for name in ("scrubber_html", "scrubber_from_figures") for arg in ("caption", "param_label")
+      for kind in ("a string", "a numeric string")],
+    *[(name, arg, "numeric strings") for name in ("scrubber_html", "scrubber_from_figures") for arg in ("labels", "alts")],
+    # values are handed to the caller's make_figure as they are: that function judges them
+    *[(name, "values", kind) for name in ("render_frames", "scrubber_from_figures") for kind in GARBAGE],
 }
 
 
