@@ -280,6 +280,24 @@ def as_rng(seed, name="seed"):
     return np.random.default_rng(ints.tolist() if ints.ndim else int(ints))
 
 
+def choice(value, name, options):
+    """``value`` if it is one of the string ``options``: TypeError for a non-string, ValueError for another string.
+
+    >>> choice("he", "init", ("glorot", "he"))
+    'he'
+    >>> choice(None, "init", ("glorot", "he"))
+    Traceback (most recent call last):
+    ...
+    TypeError: init must be one of ['glorot', 'he'] (a string), got None
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {sorted(options)} (a string), got {_kind(value)}"
+                        + ("" if value is None else f" {_short(value)}"))
+    if value not in options:
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r:.40}")
+    return value
+
+
 def check_callable(f, name):
     """Raise TypeError unless ``f`` can be called (a name given as a string is the usual slip)."""
     if not callable(f):

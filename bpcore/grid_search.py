@@ -65,10 +65,10 @@ def least_squares_line(x, y):
         raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
     if np.all(x == x[0]):
         raise ValueError("x must not be constant: with one distinct input the minimum is a whole line, not a point")
-    # The line does not depend on the units: solve for x / sx and y / sy (entries below 1, so the
+    # The line does not depend on the units: solve for x / sx and y / sy (entries below 2, so the
     # squares neither overflow for x near 1e200 nor underflow to 0 for x near 1e-200), then scale back.
     # Powers of two, so the scaling itself is exact.
-    sx, sy = (2.0 ** int(np.frexp(np.max(np.abs(v)))[1]) if np.any(v) else 1.0 for v in (x, y))
+    sx, sy = (float(np.ldexp(0.5, int(np.frexp(np.max(np.abs(v)))[1]))) if np.any(v) else 1.0 for v in (x, y))
     x_mean, y_mean, v_xx, w_star, _, _, _ = mse_moments(x / sx, y / sy)
     if not v_xx > 0:   # distinct but so close that their spread rounds to 0
         raise ValueError("x must not be constant: its values differ by less than float64 can resolve")

@@ -22,7 +22,7 @@ import inspect
 
 import numpy as np
 
-from ._checks import as_array, as_float64, as_rng as _rng, check_callable, check_size, integer, real_number
+from ._checks import as_array, as_float64, as_rng as _rng, check_callable, check_size, choice, integer, real_number
 from . import _grid_kernels
 
 __all__ = ["BLOCK_ENTRIES", "loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
@@ -243,8 +243,7 @@ def random_direction(params, seed=0, bias="zero", filter_axis=-1):
     >>> np.linalg.norm(d[0], axis=0), d[1]
     (array([5., 1.]), array([0., 0.]))
     """
-    if not isinstance(bias, str) or bias not in ("zero", "copy"):
-        raise ValueError(f"bias must be 'zero' or 'copy', got {bias!r}")
+    choice(bias, "bias", ("zero", "copy"))
     arrays = _arrays(params)
     filter_axis = integer(filter_axis, "filter_axis")
     rng = _rng(seed)

@@ -18,7 +18,7 @@ outputs). Every parameter is a :class:`~bpcore.autodiff.Tensor`, so
 
 import numpy as np
 
-from ._checks import as_float64, as_rng as _rng, check_size, integer
+from ._checks import as_float64, as_rng as _rng, check_size, choice, integer
 from .autodiff import Tensor
 
 __all__ = ["Linear", "MLP", "ACTIVATIONS", "INITS"]
@@ -58,8 +58,7 @@ class Linear:
     def __init__(self, n_in, n_out, seed=0, init="glorot"):
         self.n_in, self.n_out = _positive_int(n_in, "n_in"), _positive_int(n_out, "n_out")
         check_size(self.n_in * self.n_out, "n_in * n_out")
-        if not isinstance(init, str) or init not in INITS:
-            raise ValueError(f"init must be one of {sorted(INITS)}, got {init!r}")
+        choice(init, "init", INITS)
         rng = _rng(seed)
         limit = INITS[init](self.n_in, self.n_out)
         self.W = Tensor(rng.uniform(-limit, limit, size=(self.n_in, self.n_out)))
@@ -110,8 +109,7 @@ class MLP:
     """
 
     def __init__(self, sizes, activation="tanh", seed=0):
-        if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        choice(activation, "activation", ACTIVATIONS)
         if not isinstance(sizes, (list, tuple, np.ndarray)) or (isinstance(sizes, np.ndarray) and sizes.ndim != 1):
             raise TypeError(f"sizes must be a list of layer sizes such as [2, 8, 1], got {type(sizes).__name__}")
         sizes = [_positive_int(s, "each entry of sizes") for s in sizes]

@@ -296,8 +296,8 @@ class Momentum(Optimizer):
 
     def __init__(self, lr, beta=0.9, nesterov=False):
         self.beta = _decay("beta", beta)
-        if not isinstance(nesterov, (bool, np.bool_)):
-            raise ValueError(f"nesterov must be True or False, got {nesterov!r}")
+        if not isinstance(nesterov, (bool, np.bool_)):   # the wrong kind of thing: TypeError (bpcore._checks)
+            raise TypeError(f"nesterov must be True or False, got {nesterov!r:.40}")
         self.nesterov = bool(nesterov)
         super().__init__(lr)
 

@@ -389,3 +389,95 @@ def test_math_functions_on_tensors_are_caught_by_grad():
         bp.grad(lambda x: math.sin(x))(1.0)
     with pytest.raises(TypeError, match="leaves the graph"):
         bp.grad(lambda x: float(x) ** 2)(1.0)
+
+
+# -- every public function is catalogued -------------------------------------------
+
+#: The modules whose public functions (their ``__all__``) must all be in the catalogue.
+#: plots, widgets and style draw (tests/test_plots*.py, test_widgets*.py); exercises'
+#: checkers have their own contract, "a checker never raises" (tests/test_exercises*.py).
+CHECKED_MODULES = (autodiff, backprop, data, descent, excerpts, experiments, gradcheck, grid_search, landscape,
+                   loss_sweep, losses, neuron, nn, optim, prose, races, scrubber, sgd, surfaces, train)
+
+#: Public callables that need no entry, with the reason.
+NOT_CALLED = {
+    "optim.Optimizer": "abstract base class; its step is catalogued as 'Optimizer.step'",
+    "surfaces.Surface": "abstract base class; value/grad/hessian/grid are catalogued through its subclasses",
+    "train.History": "the record fit returns, not called by readers",
+    "gradcheck.GradCheckResult": "the record check_grad returns, not called by readers",
+    "excerpts.SourceExcerpt": "the record source returns, not called by readers",
+    "prose.glue": "needs a notebook kernel (myst-nb); its rounding is prose.number, catalogued",
+}
+
+#: Entries that reach their function through a lambda: entry name -> the function it covers.
+COVERS = {
+    "minibatches": data.minibatches, "fit": train.fit, "predict": train.predict, "accuracy": train.accuracy,
+    "train_with_validation": experiments.train_with_validation, "lr_range_test": experiments.lr_range_test,
+    "markdown_table": races.markdown_table,
+}
+
+
+def _example_entry(module, name, function):
+    import inspect
+    try:
+        params = inspect.signature(function).parameters.values()
+        kwargs = ", ".join(f"{p.name}=..." if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+                           for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+    except (TypeError, ValueError):
+        kwargs = "..."
+    short = module.__name__.split(".")[-1]
+    return (f"bpcore.{short}.{name} is public (in __all__) but tests/test_bad_input.py has no entry for it.\n"
+            f"Add one good call to LATER_MODULES[{short!r}] (create the list if it is missing), e.g.\n"
+            f"    ({name!r}, {short}.{name}, dict({kwargs})),\n"
+            f"giving every argument a valid value (the tests replace one at a time by garbage). If some garbage is\n"
+            f"valid input for an argument, list it in _VALID_CALLS as ({name!r}, 'argument', 'None'); if the\n"
+            f"function cannot be called in a test, add '{short}.{name}' to NOT_CALLED with the reason. A new module:\n"
+            f"import it at the top and add it to CHECKED_MODULES.")
+
+
+def test_every_public_function_is_catalogued():
+    covered = {id(function) for _, function, _ in CATALOGUE} | {id(function) for function in COVERS.values()}
+    missing = []
+    for module in CHECKED_MODULES:
+        short = module.__name__.split(".")[-1]
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if callable(obj) and id(obj) not in covered and f"{short}.{name}" not in NOT_CALLED:
+                missing.append(_example_entry(module, name, obj))
+    assert not missing, "\n\n".join(missing)
+
+
+def test_the_catalogue_bookkeeping_is_current():
+    """COVERS names entries that exist and NOT_CALLED names functions that exist (no stale entries)."""
+    names = {name for name, _, _ in CATALOGUE}
+    assert set(COVERS) <= names, set(COVERS) - names
+    modules = {m.__name__.split(".")[-1]: m for m in CHECKED_MODULES}
+    for key in NOT_CALLED:
+        module, name = key.split(".")
+        assert name in modules[module].__all__, f"NOT_CALLED lists {key}, which is not public any more"
+
+
+# -- TypeError for the wrong kind of thing, ValueError for a wrong value ------------
+
+#: Garbage that is the wrong KIND of thing for every argument that is not documented to take it.
+WRONG_KIND = ("None", "a string", "a numeric string", "a complex number", "an object")
+
+
+def _is_text(value):
+    return isinstance(value, str)
+
+
+#: A string where a name is asked for ("tanh", "huber") is the right kind with a wrong value: ValueError.
+_KIND_CALLS = [c for c in _GARBAGE_CALLS if c[4] in WRONG_KIND
+               and not (_is_text(c[2][c[3]]) and c[4] in ("a string", "a numeric string"))]
+
+
+@pytest.mark.parametrize("name, function, kwargs, arg, garbage", _KIND_CALLS,
+                         ids=[f"{c[0]}-{c[3]}-{c[4]}" for c in _KIND_CALLS])
+def test_the_error_type_follows_the_rule(name, function, kwargs, arg, garbage):
+    expected = TypeError
+    with pytest.raises((ValueError, TypeError)) as info:
+        _call(function, {**kwargs, arg: GARBAGE[garbage]})
+    assert isinstance(info.value, expected), (
+        f"{name}({arg}={garbage}) raised {type(info.value).__name__}, the rule in bpcore._checks says "
+        f"{expected.__name__}: {info.value}")
