@@ -126,7 +126,7 @@ def _no_silent_overflow(function):
         if isinstance(result, Tensor) or _all_finite(result):
             return result
         bound = inspect.signature(function).bind(*args, **kwargs)
-        inputs = [a.data if isinstance(a, Tensor) else np.asarray(a, dtype=np.float64)
+        inputs = [a.data if isinstance(a, Tensor) else as_float64(a, "input")   # 10**400 in a list: inf
                   for a in list(bound.arguments.values())[:2]]   # (y_true, y_pred), however they were passed
         if all(np.all(np.isfinite(a)) for a in inputs):
             raise ValueError(
