@@ -19,8 +19,8 @@ import warnings
 import numpy as np
 
 from . import losses, nn, optim, train
-from ._checks import (as_array, as_float64, as_rng, check_callable, check_size, integer, positive_number,
-                      real_number)
+from ._checks import (as_array, as_float64, as_rng, callback_number, check_callable, check_size, integer,
+                      positive_number, real_number)
 from .data import minibatches
 from .train import _check_model, _check_optimizer
 
@@ -66,6 +66,20 @@ def _beta(beta):
     if not 0.0 <= beta < 1.0:
         raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
     return beta
+
+
+def _made(value, what, check):
+    """A callback's result (``make_model()``, ``make_optimizer(lr)``) checked, the error naming the call."""
+    try:
+        check(value)
+    except TypeError as err:
+        raise TypeError(f"{what} returned {type(value).__name__}: {err}") from None
+    return value
+
+
+def _loss_value(value, what):
+    """What the loss function returned, as a float (a Tensor's data too); else an error naming the call."""
+    return callback_number(value.data if hasattr(value, "_backward") else value, what, finite=False)
 
 
 def _sequence(values, name):
@@ -118,7 +132,7 @@ def evaluate(model, X, labels, loss=losses.softmax_cross_entropy):
         predicted = logits.argmax(axis=1)
     else:                                # one output: class 1 where the logit is positive
         predicted = (logits.reshape(len(logits), -1)[:, 0] > 0).astype(int)
-    return float(loss(labels, logits)), float(np.mean(predicted == labels))
+    return _loss_value(loss(labels, logits), "loss(labels, logits)"), float(np.mean(predicted == labels))
 
 
 def train_with_validation(model, optimizer, X, labels, X_val, labels_val, epochs, batch_size=None, seed=0,
@@ -299,7 +313,10 @@ def lr_range_test(model, optimizer, X, labels, rates, batch_size, seed=0, stop_f
             for Xb, yb in minibatches(X, labels, batch_size, seed=rng):
                 model.zero_grad()
                 L = loss(yb, model(Xb))
-                value = float(L.data)
+                if not hasattr(L, "backward"):
+                    raise TypeError(f"loss(labels, model(X)) returned {type(L).__name__}; it must return a scalar "
+                                    "Tensor (use bpcore.losses, which keep the graph)")
+                value = _loss_value(L, "loss(labels, model(X))")
                 recorded.append(value)
                 average = beta * average + (1.0 - beta) * value       # as in smooth_losses
                 smoothed = average / (1.0 - beta ** len(recorded))
@@ -342,10 +359,11 @@ def lr_sweep(make_model, make_optimizer, rates, X, labels, X_val, labels_val, ep
     out = {"train_loss": np.full(rates.size, np.inf), "val_loss": np.full(rates.size, np.inf),
            "diverged": np.zeros(rates.size, dtype=bool)}
     for i, lr in enumerate(rates):
-        model = make_model()
+        model = _made(make_model(), "make_model()", _check_model)
+        optimizer = _made(make_optimizer(float(lr)), f"make_optimizer({float(lr)!r})", _check_optimizer)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)   # divergence is a result here, not a surprise
-            history = train.fit(model, loss, make_optimizer(float(lr)), X, labels, epochs=epochs,
+            history = train.fit(model, loss, optimizer, X, labels, epochs=epochs,
                                 batch_size=batch_size, seed=seed)
         if history.diverged:
             out["diverged"][i] = True
@@ -380,6 +398,7 @@ def seed_sweep(make_model, make_optimizer, seeds, X, labels, X_val, labels_val, 
         raise ValueError("seeds must contain at least one seed")
     for s in seeds:
         as_rng(s, "seeds")
-    runs = [train_with_validation(make_model(s), make_optimizer(), X, labels, X_val, labels_val, epochs,
-                                  batch_size=batch_size, seed=s, loss=loss) for s in seeds]
+    runs = [train_with_validation(_made(make_model(s), f"make_model({s!r})", _check_model),
+                                  _made(make_optimizer(), "make_optimizer()", _check_optimizer), X, labels, X_val,
+                                  labels_val, epochs, batch_size=batch_size, seed=s, loss=loss) for s in seeds]
     return {key: np.array([run[key] for run in runs]) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}

@@ -273,7 +273,10 @@ def robbins_monro(lr0, decay_steps):
     """
     lr0 = _positive_float("lr0", lr0)
     tau = _positive_float("decay_steps", decay_steps)
-    return lambda t: lr0 / (1.0 + t / tau)
+
+    def schedule(t):
+        return lr0 / (1.0 + real_number(t, "t (the step number)", nonnegative=True) / tau)
+    return schedule
 
 
 def run_sgd(optimizer, x, y, params0, batch_size, epochs, seed=0, schedule=None, shuffle=True):

@@ -188,3 +188,18 @@ def test_evaluate_agrees_with_train_accuracy(moons, sizes):
     loss_fn = bp.losses.softmax_cross_entropy if sizes[-1] > 1 else (lambda y, z: 0.0)
     loss, acc = ex.evaluate(model, X_train, labels, loss=loss_fn)
     assert acc == bp.train.accuracy(model, X_train, labels)
+
+
+def test_callback_results_are_checked_and_the_call_named():
+    """Issue 22, class 1: what make_model, make_optimizer and loss return is checked where they are called."""
+    X, labels = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 1, 1])
+    with pytest.raises(TypeError, match=r"make_model\(\) returned NoneType"):
+        ex.lr_sweep(lambda: None, bp.optim.SGD, [0.1], X, labels, X, labels, 1)
+    with pytest.raises(TypeError, match=r"make_optimizer\(0.1\) returned NoneType"):
+        ex.lr_sweep(lambda: bp.nn.MLP([2, 2]), lambda lr: None, [0.1], X, labels, X, labels, 1)
+    with pytest.raises(TypeError, match=r"make_model\(0\) returned str"):
+        ex.seed_sweep(lambda s: "m", lambda: bp.optim.SGD(0.1), [0], X, labels, X, labels, 1)
+    with pytest.raises(TypeError, match=r"loss\(labels, logits\) returned None"):
+        ex.evaluate(bp.nn.MLP([2, 2]), X, labels, loss=lambda y, p: None)
+    with pytest.raises(TypeError, match=r"loss\(labels, model\(X\)\) returned NoneType"):
+        ex.lr_range_test(bp.nn.MLP([2, 2]), bp.optim.SGD(0.1), X, labels, [0.1, 0.2], 2, loss=lambda y, p: None)

@@ -207,3 +207,10 @@ def test_sizes_are_bounded_before_allocation():
         sgd.make_tilts(2**40)
     with pytest.raises(ValueError, match="at most"):
         sgd.escape_runs([1.0, 1.0], 0.9, 0.1, 1, 2**40, seeds=[0])
+
+
+def test_robbins_monro_schedule_checks_its_step():
+    schedule = sgd.robbins_monro(0.1, 100)
+    assert schedule(100) == 0.05
+    with pytest.raises(TypeError, match="t \\(the step number\\) must be a real number"):
+        schedule("a")
