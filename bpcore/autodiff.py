@@ -557,8 +557,22 @@ def log_softmax(x, axis=-1):
     array([-0.69314718, -0.69314718])
     """
     if isinstance(x, Tensor):
-        return x.log_softmax(axis=axis)
-    return _log_softmax(_operand(x), axis)[0]
+        return x.log_softmax(axis=_axis(axis, x.data.ndim))
+    x = _operand(x)
+    return _log_softmax(x, _axis(axis, x.ndim))[0]
+
+
+def _axis(axis, ndim):
+    """``axis`` as an int in ``[-ndim, ndim)`` (or None: all entries); else TypeError/ValueError naming ``axis``."""
+    if axis is None:
+        return None
+    if isinstance(axis, np.ndarray) and axis.ndim == 0:
+        axis = axis[()]
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"axis must be an integer or None, got {type(axis).__name__}")
+    if not -max(ndim, 1) <= axis < max(ndim, 1):
+        raise ValueError(f"axis {axis} is out of range for an array of {ndim} dimension(s)")
+    return int(axis)
 
 
 def grad(f):

@@ -30,12 +30,11 @@ forward and backward pass told step by step (:func:`mlp_pass_steps`).
 (['W1', 'W2', 'b1', 'b2'], (2, 3))
 """
 
-import numbers
 
 import numpy as np
 
 from . import losses
-from ._checks import as_array, as_float64, as_rng, integer, to_float
+from ._checks import as_array, as_float64, as_rng, check_size, integer, positive_number
 from ._stages import pass_stages
 
 __all__ = [
@@ -90,10 +89,7 @@ def activation_grad(name, z):
 
 
 def _positive_int(value, name):
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if isinstance(value, float):   # 2.5 layers: a ValueError, as before
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    # TypeError for a string or None, ValueError for 0 or 2.5 layers (the rule in bpcore._checks)
     return integer(value, name, minimum=1)
 
 
@@ -106,6 +102,7 @@ def init_mlp2(d, h, m, seed=0):
     {'W1': (2, 3), 'b1': (3,), 'W2': (3, 1), 'b2': (1,)}
     """
     d, h, m = (_positive_int(v, name) for v, name in ((d, "d"), (h, "h"), (m, "m")))
+    check_size(d * h + h * m, "d * h + h * m (the weights)")
     rng = as_rng(seed)
     a1, a2 = np.sqrt(6.0 / (d + h)), np.sqrt(6.0 / (h + m))
     return {"W1": rng.uniform(-a1, a1, (d, h)), "b1": 0.1 * rng.standard_normal(h),
@@ -148,7 +145,7 @@ def mlp2_forward(params, X, activation="tanh"):
     phi = ACTIVATIONS[_activation_name(activation)][0]
     Z1 = X @ W1 + b1
     H = phi(Z1)
-    return {"X": X, "Z1": Z1, "H": H, "Yhat": H @ W2 + b2}
+    return {"X": X.copy(), "Z1": Z1, "H": H, "Yhat": H @ W2 + b2}   # a copy: never the caller's own array
 
 
 def mlp2_loss(params, X, Y, activation="tanh"):
@@ -211,10 +208,9 @@ def layer_gradient_norms(activation="tanh", gain=1.0, depth=20, width=64, n=64, 
     True
     """
     name = _activation_name(activation)
-    if isinstance(gain, bool) or not isinstance(gain, numbers.Real) or not (0 < to_float(gain) < np.inf):
-        raise ValueError(f"gain must be a positive number, got {gain!r}")
-    gain = to_float(gain)
+    gain = positive_number(gain, "gain")   # a 0-d array too
     depth, width, n = _positive_int(depth, "depth"), _positive_int(width, "width"), _positive_int(n, "n")
+    check_size(depth * (width * width + 3 * n * width), "depth * (width**2 + 3 n width) (weights and activations)")
     phi, dphi = ACTIVATIONS[name]
     rng = as_rng(seed)
     H = [rng.standard_normal((n, width))]
@@ -315,7 +311,8 @@ def mlp_pass_steps(x=None, y=None, W1=None, b1=None, W2=None, b2=None):
     for key, value in dict(x=x, y=y, W1=W1, b1=b1, W2=W2, b2=b2).items():
         if value is not None:
             net[key] = value
-    x, W1, b1, W2 = (as_array(net[k], k, finite=True) for k in ("x", "W1", "b1", "W2"))
+    # copies: the stages' values must not alias STEPPER_NETWORK (an edit would change the next call) or the caller's arrays
+    x, W1, b1, W2 = (np.array(as_array(net[k], k, finite=True)) for k in ("x", "W1", "b1", "W2"))
     y, b2 = (_one_number(net[k], k) for k in ("y", "b2"))
     if x.ndim != 1 or W1.ndim != 2 or W1.shape != (x.size, W1.shape[-1]) or b1.shape != (W1.shape[1],) or W2.shape != (W1.shape[1],):
         raise ValueError(f"shapes do not fit: x {x.shape}, W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}; "

@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float64, as_rng as _rng, real_number, to_float
+from ._checks import as_float64, as_rng as _rng, check_size, integer, real_number, to_float
 
 __all__ = ["linear", "blobs", "moons", "spirals", "minibatches"]
 
@@ -27,27 +27,18 @@ def _number(value):
 
 
 def _count(value, name, minimum=1):
-    value = _number(value)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value > np.iinfo(np.int64).max:
-        raise ValueError(f"{name} is too large: {value!r:.40}")
-    return int(value)
+    # TypeError for "3" or None, ValueError for 2.5 or 0 (the rule in bpcore._checks); bounded before allocating
+    return check_size(integer(value, name, minimum=minimum), name)
 
 
 def _scale(value, name):
-    value = _number(value)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= to_float(value) < np.inf:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r:.40}")
-    return float(value)
+    return real_number(value, name, nonnegative=True)
 
 
 def _interval(value, name):
     """``(low, high)`` as two finite floats with ``low < high``."""
-    try:
-        low, high = as_float64(value, name).reshape(2).tolist()   # no numeric strings: float("1") takes them
-    except (TypeError, ValueError, OverflowError):
-        low = high = None
+    arr = as_float64(value, name)   # TypeError for strings (numeric ones too: float("1") takes them)
+    low, high = arr.tolist() if arr.shape == (2,) else (None, None)
     if low is None or not -np.inf < low < high < np.inf:
         raise ValueError(f"{name} must be (low, high) with finite low < high, got {value!r}")
     return low, high
@@ -162,9 +153,7 @@ def spirals(n=300, k=3, noise=0.1, seed=0, turns=1.0):
     n = _count(n, "n")
     k = _count(k, "k")
     noise = _scale(noise, "noise")
-    turns = _number(turns)
-    if isinstance(turns, (bool, np.bool_)) or not isinstance(turns, numbers.Real) or not np.isfinite(to_float(turns)):
-        raise ValueError(f"turns must be a finite real number, got {turns!r:.40}")
+    turns = real_number(turns, "turns")
     rng = _rng(seed)
     sizes = _split(n, k)
     labels = np.repeat(np.arange(k), sizes)
@@ -193,9 +182,7 @@ def minibatches(X, y, batch_size, shuffle=True, seed=0):
     >>> [yb.tolist() for _, yb in minibatches(X, y, batch_size=2, shuffle=False)]
     [[0, 1], [2, 3], [4]]
     """
-    batch_size = _number(batch_size)
-    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    batch_size = integer(batch_size, "batch_size", minimum=1)
     as_float64(X, "X"), as_float64(y, "y")   # numeric and rectangular (batches keep the dtype)
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")

@@ -95,8 +95,10 @@ def optimal_lr(eigenvalues):
     (0.5, 0.5)
     """
     lam = _eigenvalues(eigenvalues)
-    kappa = lam.max() / lam.min()
-    return float(2.0 / (lam.min() + lam.max())), float((kappa - 1.0) / (kappa + 1.0))
+    # (kappa - 1) / (kappa + 1) = (high - low) / (high + low), halved so the sum cannot overflow
+    # (kappa itself is inf for eigenvalues 1e-300 and 1e300, and inf / inf is NaN).
+    half_low, half_high = 0.5 * lam.min(), 0.5 * lam.max()
+    return float(1.0 / (half_low + half_high)), float((half_high - half_low) / (half_high + half_low))
 
 
 def measured_rate(path, minimum, first=None, last=None):
@@ -135,7 +137,7 @@ def steps_to_reach(path, minimum, tol):
     """
     path = as_array(path, "path", ndim=2)
     c = _point(minimum, path)
-    tol = real_number(tol, "tol", finite=False)
+    tol = real_number(tol, "tol", finite=False, nonnegative=True)   # NaN would match nothing, silently
     with np.errstate(invalid="ignore", over="ignore"):
         close = np.flatnonzero(np.linalg.norm(path - c, axis=-1) <= tol)
     return int(close[0]) if close.size else None
@@ -180,7 +182,7 @@ def basin_index(surface, points, tol=1e-3):
     if p.ndim == 0 or p.shape[-1] != 2:
         raise ValueError(f"points must have shape (..., 2), got shape {p.shape}")
     p = p.reshape(-1, 2)
-    tol = real_number(tol, "tol", finite=False)
+    tol = real_number(tol, "tol", finite=False, nonnegative=True)   # NaN would match nothing, silently
     out = np.full(len(p), -1)
     for k, m in enumerate(surface.minima):
         with np.errstate(invalid="ignore"):

@@ -64,7 +64,8 @@ def source(obj, start=None, stop=None):
         lines, first = inspect.getsourcelines(obj)
         filename = inspect.getsourcefile(obj) or "?"
     except (TypeError, OSError):
-        raise TypeError(f"source: cannot find the source of {obj!r}; pass a function, method, property or class") from None
+        raise TypeError(f"source: obj must be a function, method, property or class with source code; "
+                        f"cannot find the source of {obj!r:.40}") from None
     for bound, name in ((start, "start"), (stop, "stop")):
         if bound is not None and not isinstance(bound, str):
             raise TypeError(f"{name} must be a string (a piece of the line), got {type(bound).__name__}")

@@ -14,13 +14,13 @@ and explorables only draw what these functions return.
 * :func:`seed_sweep` repeats a training run over several seeds.
 """
 
-import numbers
 import warnings
 
 import numpy as np
 
 from . import losses, nn, optim, train
-from ._checks import as_array, as_float64, as_rng, check_callable, integer, real_number, to_float
+from ._checks import (as_array, as_float64, as_rng, callback_number, check_callable, check_size, integer,
+                      positive_number, real_number)
 from .data import minibatches
 from .train import _check_model, _check_optimizer
 
@@ -39,16 +39,12 @@ __all__ = [
 
 
 def _count(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    # a 0-d array counts too; TypeError for a string or None, ValueError for 2.5 (the rule in bpcore._checks)
     return integer(value, name, minimum=minimum)
 
 
 def _positive(value, name):
-    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(to_float(value))
-            or value <= 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r:.40}")
-    return to_float(value)
+    return positive_number(value, name)
 
 
 def _samples(X, labels, x_name="X", labels_name="labels"):
@@ -71,6 +67,20 @@ def _beta(beta):
     if not 0.0 <= beta < 1.0:
         raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
     return beta
+
+
+def _made(value, what, check):
+    """A callback's result (``make_model()``, ``make_optimizer(lr)``) checked, the error naming the call."""
+    try:
+        check(value)
+    except TypeError as err:
+        raise TypeError(f"{what} returned {type(value).__name__}: {err}") from None
+    return value
+
+
+def _loss_value(value, what):
+    """What the loss function returned, as a float (a Tensor's data too); else an error naming the call."""
+    return callback_number(value.data if hasattr(value, "_backward") else value, what, finite=False)
 
 
 def _sequence(values, name):
@@ -123,7 +133,7 @@ def evaluate(model, X, labels, loss=losses.softmax_cross_entropy):
         predicted = logits.argmax(axis=1)
     else:                                # one output: class 1 where the logit is positive
         predicted = (logits.reshape(len(logits), -1)[:, 0] > 0).astype(int)
-    return float(loss(labels, logits)), float(np.mean(predicted == labels))
+    return _loss_value(loss(labels, logits), "loss(labels, logits)"), float(np.mean(predicted == labels))
 
 
 def train_with_validation(model, optimizer, X, labels, X_val, labels_val, epochs, batch_size=None, seed=0,
@@ -192,6 +202,7 @@ def probability_grid(model, xs, ys, params=None):
     xs, ys = as_float64(xs, "xs"), as_float64(ys, "ys")
     if xs.ndim != 1 or ys.ndim != 1 or xs.size == 0 or ys.size == 0:
         raise ValueError(f"xs and ys must be non-empty 1-D arrays, got shapes {xs.shape} and {ys.shape}")
+    check_size(xs.size * ys.size, "len(xs) * len(ys)")
     XX, YY = np.meshgrid(xs, ys)
     points = np.column_stack([XX.ravel(), YY.ravel()])
     own = _check_model(model)
@@ -233,8 +244,12 @@ def range_test_rates(lr_min, lr_max, steps):
     lr_min, lr_max = _positive(lr_min, "lr_min"), _positive(lr_max, "lr_max")
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must be larger than lr_min, got lr_min={lr_min!r} and lr_max={lr_max!r}")
-    steps = _count(steps, "steps", minimum=2)
-    return lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    steps = check_size(_count(steps, "steps", minimum=2), "steps")
+    ratio = lr_max / lr_min
+    if np.isfinite(ratio):
+        return lr_min * ratio ** (np.arange(steps) / (steps - 1))
+    # the ratio overflows (1e-308 to 1e308): interpolate the logarithms instead
+    return np.exp(np.linspace(np.log(lr_min), np.log(lr_max), steps))
 
 
 def smooth_losses(values, beta=0.9):
@@ -299,7 +314,10 @@ def lr_range_test(model, optimizer, X, labels, rates, batch_size, seed=0, stop_f
             for Xb, yb in minibatches(X, labels, batch_size, seed=rng):
                 model.zero_grad()
                 L = loss(yb, model(Xb))
-                value = float(L.data)
+                if not hasattr(L, "backward"):
+                    raise TypeError(f"loss(labels, model(X)) returned {type(L).__name__}; it must return a scalar "
+                                    "Tensor (use bpcore.losses, which keep the graph)")
+                value = _loss_value(L, "loss(labels, model(X))")
                 recorded.append(value)
                 average = beta * average + (1.0 - beta) * value       # as in smooth_losses
                 smoothed = average / (1.0 - beta ** len(recorded))
@@ -342,10 +360,11 @@ def lr_sweep(make_model, make_optimizer, rates, X, labels, X_val, labels_val, ep
     out = {"train_loss": np.full(rates.size, np.inf), "val_loss": np.full(rates.size, np.inf),
            "diverged": np.zeros(rates.size, dtype=bool)}
     for i, lr in enumerate(rates):
-        model = make_model()
+        model = _made(make_model(), "make_model()", _check_model)
+        optimizer = _made(make_optimizer(float(lr)), f"make_optimizer({float(lr)!r})", _check_optimizer)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)   # divergence is a result here, not a surprise
-            history = train.fit(model, loss, make_optimizer(float(lr)), X, labels, epochs=epochs,
+            history = train.fit(model, loss, optimizer, X, labels, epochs=epochs,
                                 batch_size=batch_size, seed=seed)
         if history.diverged:
             out["diverged"][i] = True
@@ -380,8 +399,9 @@ def seed_sweep(make_model, make_optimizer, seeds, X, labels, X_val, labels_val, 
         raise ValueError("seeds must contain at least one seed")
     for s in seeds:
         as_rng(s, "seeds")
-    runs = [train_with_validation(make_model(s), make_optimizer(), X, labels, X_val, labels_val, epochs,
-                                  batch_size=batch_size, seed=s, loss=loss) for s in seeds]
+    runs = [train_with_validation(_made(make_model(s), f"make_model({s!r})", _check_model),
+                                  _made(make_optimizer(), "make_optimizer()", _check_optimizer), X, labels, X_val,
+                                  labels_val, epochs, batch_size=batch_size, seed=s, loss=loss) for s in seeds]
     return {key: np.array([run[key] for run in runs]) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}
 
 

@@ -65,7 +65,7 @@ def numerical_grad(f, x, eps=1e-6):
     if _is_number(x):
         x = real_number(x, "x")
         return (_value(f(x + eps), "at x + eps") - _value(f(x - eps), "at x - eps")) / (2.0 * eps)
-    xp = np.array(as_array(x, "x", finite=True), dtype=np.float64)  # our own copy to nudge
+    xp = np.array(as_array(x, "x", nonempty=False, finite=True), dtype=np.float64)  # our own copy; empty x: empty gradient
     g = np.empty_like(xp)
     for i in np.ndindex(xp.shape):
         original = xp[i]

@@ -14,11 +14,15 @@ cost of brute-force grid search, and the kinds of critical points (numpy only).
 
 import numpy as np
 
-from ._checks import as_array, as_float64, check_callable, integer, real_number
+from ._checks import MAX_ELEMENTS, as_array, as_float64, check_callable, integer, real_number
 from ._grid_kernels import mse_moments
 
 __all__ = ["notes_table", "least_squares_line", "exact_mse_grid", "linear_mse_batch", "grid_search", "grid_evaluations",
            "local_minima_1d", "classify_critical_point", "swap_hidden_units"]
+
+
+#: Most points :func:`grid_search` evaluates in one call.
+MAX_EVALUATIONS = 10**9
 
 
 def _vector(values, name, min_size=1):
@@ -63,10 +67,16 @@ def least_squares_line(x, y):
     x, y = _vector(x, "x", 2), _vector(y, "y", 2)
     if x.shape != y.shape:
         raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
-    x_mean, y_mean, v_xx, w_star, _, _, _ = mse_moments(x, y)
-    if not v_xx > 0:
+    if np.all(x == x[0]):
         raise ValueError("x must not be constant: with one distinct input the minimum is a whole line, not a point")
-    return float(w_star), float(y_mean - w_star * x_mean)
+    # The line does not depend on the units: solve for x / sx and y / sy (entries below 2, so the
+    # squares neither overflow for x near 1e200 nor underflow to 0 for x near 1e-200), then scale back.
+    # Powers of two, so the scaling itself is exact.
+    sx, sy = (float(np.ldexp(0.5, int(np.frexp(np.max(np.abs(v)))[1]))) if np.any(v) else 1.0 for v in (x, y))
+    x_mean, y_mean, v_xx, w_star, _, _, _ = mse_moments(x / sx, y / sy)
+    if not v_xx > 0:   # distinct but so close that their spread rounds to 0
+        raise ValueError("x must not be constant: its values differ by less than float64 can resolve")
+    return float(w_star * (sy / sx)), float(sy * (y_mean - w_star * x_mean))
 
 
 def exact_mse_grid(x, y, w_values, b_values):
@@ -127,10 +137,17 @@ def grid_evaluations(n, d):
     r"""How many loss evaluations a grid search with ``n`` values per
     parameter needs for ``d`` parameters: :math:`n^d` (an exact integer).
 
+    The count must have at most 100,000 decimal digits (``10**100000``): a
+    larger power takes Python very long to compute and cannot be a count.
+
     >>> grid_evaluations(10, 3)
     1000
     """
-    return _positive_int(n, "n") ** _positive_int(d, "d")
+    n, d = _positive_int(n, "n"), _positive_int(d, "d")
+    if d * np.log10(n) > 100_000:
+        raise ValueError(f"grid_evaluations: n**d has about {d * np.log10(n):.3g} digits, more than the "
+                         f"100000 this function computes (n={n}, d={d})")
+    return n**d
 
 
 def grid_search(batch_loss, lows, highs, n, chunk=20_000):
@@ -140,6 +157,9 @@ def grid_search(batch_loss, lows, highs, n, chunk=20_000):
 
     ``batch_loss`` maps an array of points ``(m, d)`` to ``m`` losses;
     the points are visited ``chunk`` at a time so memory stays bounded.
+    A point where the loss is NaN (undefined there) is skipped; if it is
+    NaN everywhere, that is a ValueError. At most :data:`MAX_EVALUATIONS`
+    (``10**9``) points.
 
     >>> best, loss, count = grid_search(lambda p: ((p - 0.5) ** 2).sum(axis=1), [0, 0], [1, 1], 3)
     >>> best.tolist(), loss, count
@@ -150,7 +170,10 @@ def grid_search(batch_loss, lows, highs, n, chunk=20_000):
     if lows.shape != highs.shape:
         raise ValueError(f"lows has shape {lows.shape} but highs has shape {highs.shape}")
     n = _positive_int(n, "n")
-    chunk = _positive_int(chunk, "chunk")
+    chunk = min(_positive_int(chunk, "chunk"), MAX_ELEMENTS // max(1, lows.size))
+    if lows.size * np.log10(n) > np.log10(MAX_EVALUATIONS):
+        raise ValueError(f"grid_search: n**d = {n}**{lows.size} points, more than the {MAX_EVALUATIONS:.0e} "
+                         "one call evaluates")
     axes = np.array([np.linspace(lo, hi, n) for lo, hi in zip(lows, highs)])   # (d, n)
     d, total = len(axes), n ** len(axes)
     best_point, best_loss, count = None, np.inf, 0
@@ -162,9 +185,13 @@ def grid_search(batch_loss, lows, highs, n, chunk=20_000):
         if losses.shape != (len(block),):
             raise ValueError(f"batch_loss must return shape ({len(block)},), got shape {losses.shape}")
         count += len(block)
-        i = int(np.argmin(losses))
-        if losses[i] < best_loss:
+        if np.all(np.isnan(losses)):
+            continue
+        i = int(np.nanargmin(losses))
+        if best_point is None or losses[i] < best_loss:
             best_point, best_loss = block[i], float(losses[i])
+    if best_point is None:
+        raise ValueError("grid_search: batch_loss returned NaN at every point of the grid")
     return best_point, best_loss, count
 
 

@@ -19,11 +19,10 @@ the first (``w`` or ``alpha``), so ``plt.contourf(W, B, L)`` with
 import copy
 import functools
 import inspect
-import numbers
 
 import numpy as np
 
-from ._checks import as_array, as_float64, as_rng as _rng, check_callable, integer, real_number
+from ._checks import as_array, as_float64, as_rng as _rng, check_callable, check_size, choice, integer, real_number
 from . import _grid_kernels
 
 __all__ = ["BLOCK_ENTRIES", "loss_grid", "random_direction", "slice_1d", "slice_2d", "model_loss", "descend"]
@@ -39,7 +38,7 @@ BLOCK_ENTRIES = 16_000
 
 
 def _vector(values, name):
-    arr = np.asarray(values, dtype=np.float64)
+    arr = as_float64(values, name)   # TypeError naming the argument for strings, None, objects
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -161,8 +160,11 @@ def loss_grid(loss, x, y, w_values, b_values, chunk=None, method="auto"):
     if x.shape != y.shape:
         raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
     w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
-    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or chunk < 1):
-        raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
+    if chunk is not None:
+        chunk = integer(chunk, "chunk", minimum=1)
+    check_size(w_values.size * b_values.size, "len(w_values) * len(b_values)")
+    if not isinstance(method, str):
+        raise TypeError(f"method must be 'auto' or 'direct', got {type(method).__name__}")
     if method not in ("auto", "direct"):
         raise ValueError(f"method must be 'auto' or 'direct', got {method!r}")
     kernel = _fast_kernel(loss) if method == "auto" else None
@@ -241,8 +243,7 @@ def random_direction(params, seed=0, bias="zero", filter_axis=-1):
     >>> np.linalg.norm(d[0], axis=0), d[1]
     (array([5., 1.]), array([0., 0.]))
     """
-    if not isinstance(bias, str) or bias not in ("zero", "copy"):
-        raise ValueError(f"bias must be 'zero' or 'copy', got {bias!r}")
+    choice(bias, "bias", ("zero", "copy"))
     arrays = _arrays(params)
     filter_axis = integer(filter_axis, "filter_axis")
     rng = _rng(seed)

@@ -26,12 +26,11 @@ formula is written here a second time.
 (0.693147, -0.5)
 """
 
-import numbers
+import inspect
 
 import numpy as np
 
 from . import _checks, losses
-from ._checks import to_float
 from .autodiff import grad, sigmoid
 
 __all__ = ["REGRESSION_LOSSES", "CLASSIFICATION_LOSSES", "curves", "values_at", "best_constant", "outlier_effect"]
@@ -72,11 +71,20 @@ def _table(task, caller):
 
 
 def _real(name, value, caller):
-    if isinstance(value, np.ndarray) and value.ndim == 0:   # a 0-d array is a number
-        value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(to_float(value)):
-        raise TypeError(f"{caller}: {name} must be a finite real number, got {value!r:.40}")
-    return float(value)
+    # TypeError for a string, None, complex; ValueError for inf/NaN (the rule in bpcore._checks)
+    return _checks.real_number(value, f"{caller}: {name}")
+
+
+#: Most grid points :func:`curves` takes: a figure needs a few hundred, and a call stays under a second
+#: (the classification losses without an ``axis`` argument are evaluated one point at a time).
+MAX_POINTS = 10**4
+
+
+def _per_sample(loss, y_true, grid):
+    """``loss(y_true, p)`` for each ``p`` of ``grid``: one vectorised call when the loss takes ``axis``."""
+    if "axis" in inspect.signature(loss).parameters:
+        return np.asarray(loss(np.full((grid.size, 1), y_true), grid[:, None], axis=1), dtype=float)
+    return np.array([loss(y_true, float(p)) for p in grid])
 
 
 def _target(y_true, task, caller):
@@ -100,6 +108,8 @@ def curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     divides every per-sample gradient by :math:`n`; the result is multiplied
     back by :math:`n`.
 
+    ``points`` is an integer from 2 to :data:`MAX_POINTS` (``10**4``).
+
     Returns ``(grid, losses, grads)``: the grid and two dicts mapping a loss
     name (:data:`REGRESSION_LOSSES`, :data:`CLASSIFICATION_LOSSES`) to an
     array of the grid's shape.
@@ -110,10 +120,7 @@ def curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     """
     table, chain = _table(task, "curves")
     y_true = _target(y_true, task, "curves")
-    if isinstance(points, np.ndarray) and points.ndim == 0:
-        points = points[()]
-    if isinstance(points, (bool, np.bool_)) or not isinstance(points, numbers.Integral) or not 2 <= points <= 10**7:
-        raise ValueError(f"curves: points must be an integer >= 2 (at most 10**7), got {points!r:.40}")
+    points = _checks.integer(points, "curves: points", minimum=2, maximum=MAX_POINTS)
     if task == "classification":
         grid = np.linspace(0.005, 0.995, points)
     else:
@@ -125,7 +132,7 @@ def curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     slope = chain(grid)
     loss_values, grads = {}, {}
     for name, (loss, loss_grad) in table.items():
-        loss_values[name] = np.array([loss(y_true, float(p)) for p in grid])
+        loss_values[name] = _per_sample(loss, y_true, grid)
         grads[name] = grid.size * loss_grad(targets, grid) * slope
     return grid, loss_values, grads
 
@@ -147,11 +154,11 @@ def values_at(y_true, y_pred, task="regression"):
     return {name: (loss(y_true, y_pred), loss_grad(y_true, y_pred) * slope) for name, (loss, loss_grad) in table.items()}
 
 
-def _targets(y_true, caller):
-    y = _checks.as_float64(y_true, "y_true").ravel()
-    _checks.check_nonempty(y, "y_true")
+def _targets(y_true, caller, name="y_true"):
+    y = _checks.as_float64(y_true, name).ravel()
+    _checks.check_nonempty(y, name)
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"{caller}: y_true must be finite")
+        raise ValueError(f"{caller}: {name} must be finite")
     return y
 
 
@@ -175,14 +182,19 @@ def best_constant(y_true, loss="mse", delta=1.0):
     12.0
     """
     y = _targets(y_true, "best_constant")
+    if not isinstance(loss, str):
+        raise TypeError(f"best_constant: loss must be 'mse', 'mae' or 'huber', got {type(loss).__name__}")
     if loss == "mse":
         return float(np.mean(y))
     if loss == "mae":
         return float(np.median(y))
     if loss != "huber":
         raise ValueError(f"best_constant: loss must be 'mse', 'mae' or 'huber', got {loss!r}")
-    if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not np.isfinite(delta) or delta <= 0:
-        raise ValueError(f"best_constant: delta must be a positive finite number, got {delta!r}")
+    delta = _checks.positive_number(delta, "best_constant: delta")
+    if delta >= np.ptp(y):
+        # every residual from the mean lies inside [-delta, delta]: the quadratic piece, the mean
+        # (also avoids y ± delta overflowing to inf for delta near 1e308)
+        return float(np.mean(y))
 
     # S(c) = sum_i clip(c - y_i, -delta, delta) is piecewise linear and
     # non-decreasing, with kinks at y_i ± delta: evaluate it at the kinks and
@@ -213,11 +225,16 @@ def outlier_effect(y_clean, y_dirty, y_pred, loss, loss_grad):
     >>> e["added"], e["share"]
     (4.0, 1.0)
     """
-    clean_y = _targets(y_clean, "outlier_effect")
+    _checks.check_callable(loss, "loss")
+    _checks.check_callable(loss_grad, "loss_grad")
+    clean_y = _targets(y_clean, "outlier_effect", "y_clean")
     dirty_y = _checks.as_float64(y_dirty, "y_dirty").ravel()
     _checks.check_same_shape(clean_y, dirty_y, "y_clean", "y_dirty")
-    clean, dirty = float(loss(y_clean, y_pred)), float(loss(y_dirty, y_pred))
-    g = np.asarray(loss_grad(y_dirty, y_pred), dtype=float)
+    clean = _checks.callback_number(loss(y_clean, y_pred), "loss(y_clean, y_pred)", finite=False)
+    dirty = _checks.callback_number(loss(y_dirty, y_pred), "loss(y_dirty, y_pred)", finite=False)
+    g = _checks.as_float64(loss_grad(y_dirty, y_pred), "the result of loss_grad(y_dirty, y_pred)")
+    if g.size != dirty_y.size:
+        raise ValueError(f"loss_grad(y_dirty, y_pred) returned {g.size} values for {dirty_y.size} targets")
     magnitude = np.abs(g).ravel()
     corrupted = clean_y != dirty_y
     total = float(magnitude.sum())

@@ -39,6 +39,7 @@ import numbers
 import numpy as np
 
 from ._checks import as_float64, check_in_unit_interval, check_nonempty, check_same_shape, to_float
+from ._checks import positive_number
 from .autodiff import Tensor, exp, log, log_softmax as _log_softmax
 
 __all__ = [
@@ -131,7 +132,7 @@ def _no_silent_overflow(function):
         if isinstance(result, Tensor) or _all_finite(result):
             return result
         bound = inspect.signature(function).bind(*args, **kwargs)
-        inputs = [a.data if isinstance(a, Tensor) else np.asarray(a, dtype=np.float64)
+        inputs = [a.data if isinstance(a, Tensor) else as_float64(a, "input")   # 10**400 in a list: inf
                   for a in list(bound.arguments.values())[:2]]   # (y_true, y_pred), however they were passed
         if all(np.all(np.isfinite(a)) for a in inputs):
             raise ValueError(
@@ -249,11 +250,8 @@ def mae_grad(y_true, y_pred):
 
 
 def _check_delta(delta):
-    if isinstance(delta, np.ndarray) and delta.ndim == 0:   # a 0-d array is a number
-        delta = delta[()]
-    if isinstance(delta, (bool, np.bool_)) or not isinstance(delta, numbers.Real) or not 0 < to_float(delta) < np.inf:
-        raise ValueError(f"delta must be a positive finite number, got {delta!r:.40}")
-    return float(delta)
+    # TypeError for '1', None, 1j; ValueError for 0, -1, inf, NaN (the rule in bpcore._checks)
+    return positive_number(delta, "delta")
 
 
 @_no_silent_overflow

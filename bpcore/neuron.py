@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 
 from . import landscape, losses, optim
-from ._checks import as_array, to_float
+from ._checks import as_array, check_size, integer, to_float
 from ._stages import pass_stages
 
 __all__ = ["forward_backward", "pass_steps", "descend", "loss_grid"]
@@ -160,10 +160,8 @@ def descend(lr, epochs, W0=2.0, b0=-0.5, x=1.0, y=3.0):
     >>> path[1].tolist(), [round(float(v), 6) for v in loss]
     ([2.15, -0.35], [1.125, 0.72])
     """
-    if isinstance(epochs, np.ndarray) and epochs.ndim == 0:
-        epochs = epochs[()]
-    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, numbers.Integral) or not 0 <= epochs < 2**63:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    epochs = integer(epochs, "epochs", minimum=0)   # TypeError for "3" or None, ValueError for 2.5 or -1
+    check_size(2 * (epochs + 1), "epochs")          # the path
     W0, b0, x, y = (_scalar(name, v) for name, v in zip(("W0", "b0", "x", "y"), (W0, b0, x, y)))
     path = landscape.descend(optim.SGD(lr), lambda theta: list(_gradient(*theta, x, y)), [W0, b0], int(epochs))
     with np.errstate(over="ignore", invalid="ignore"):   # a diverging run is allowed to overflow
@@ -196,6 +194,7 @@ def loss_grid(W_values, b_values, x=1.0, y=3.0):
     x, y = _scalar("x", x), _scalar("y", y)
     W_values = as_array(W_values, "W_values", ndim=1, finite=True)
     b_values = as_array(b_values, "b_values", ndim=1, finite=True)
+    check_size(W_values.size * b_values.size, "len(W_values) * len(b_values)")
     L = landscape.loss_grid(losses.half_mse, [x], [y], W_values, b_values)   # checks the grids
     W, B = np.meshgrid(np.asarray(W_values, dtype=np.float64), np.asarray(b_values, dtype=np.float64))
     return W, B, L

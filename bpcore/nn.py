@@ -16,11 +16,9 @@ outputs). Every parameter is a :class:`~bpcore.autodiff.Tensor`, so
 [(2, 8), (8,), (8, 3), (3,)]
 """
 
-import numbers
-
 import numpy as np
 
-from ._checks import as_float64, as_rng as _rng, check_nonempty
+from ._checks import as_float64, as_rng as _rng, check_size, choice, integer
 from .autodiff import Tensor
 
 __all__ = ["Linear", "MLP", "ACTIVATIONS", "INITS"]
@@ -36,11 +34,8 @@ INITS = {
 
 
 def _positive_int(value, name):
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or not 1 <= value < 2**63:
-        raise ValueError(f"{name} must be a positive integer, got {value!r:.40}")
-    return int(value)
+    # TypeError for a string or None, ValueError for 0 or 2.5 (the rule in bpcore._checks)
+    return integer(value, name, minimum=1)
 
 
 class Linear:
@@ -62,8 +57,8 @@ class Linear:
 
     def __init__(self, n_in, n_out, seed=0, init="glorot"):
         self.n_in, self.n_out = _positive_int(n_in, "n_in"), _positive_int(n_out, "n_out")
-        if not isinstance(init, str) or init not in INITS:
-            raise ValueError(f"init must be one of {sorted(INITS)}, got {init!r}")
+        check_size(self.n_in * self.n_out, "n_in * n_out")
+        choice(init, "init", INITS)
         rng = _rng(seed)
         limit = INITS[init](self.n_in, self.n_out)
         self.W = Tensor(rng.uniform(-limit, limit, size=(self.n_in, self.n_out)))
@@ -71,13 +66,15 @@ class Linear:
 
     def __call__(self, X):
         if not isinstance(X, Tensor):
-            check_nonempty(as_float64(X, "X"), "X")
+            as_float64(X, "X")   # numeric; an empty batch (0, n_in) is valid and gives (0, n_out)
         shape = X.shape if isinstance(X, Tensor) else np.shape(X)
         if len(shape) != 2 or shape[1] != self.n_in:
             raise ValueError(
                 f"Linear({self.n_in} -> {self.n_out}) expects X of shape (n, {self.n_in}), got shape {shape}"
                 + ("; for one sample use X.reshape(1, -1)" if len(shape) == 1 else ""))
-        if not isinstance(X, Tensor):
+        if not isinstance(X, Tensor) and np.size(X) == 0:
+            X = Tensor._node(as_float64(X, "X"), (), "")   # an empty batch: Tensor() refuses empty data
+        elif not isinstance(X, Tensor):
             X = Tensor(X, requires_grad=False, copy=False)  # data, not a parameter
         return X.affine(self.W, self.b)  # X @ W + b in one node (see Tensor.affine)
 
@@ -112,8 +109,7 @@ class MLP:
     """
 
     def __init__(self, sizes, activation="tanh", seed=0):
-        if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        choice(activation, "activation", ACTIVATIONS)
         if not isinstance(sizes, (list, tuple, np.ndarray)) or (isinstance(sizes, np.ndarray) and sizes.ndim != 1):
             raise TypeError(f"sizes must be a list of layer sizes such as [2, 8, 1], got {type(sizes).__name__}")
         sizes = [_positive_int(s, "each entry of sizes") for s in sizes]

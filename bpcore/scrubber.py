@@ -36,7 +36,10 @@ import html
 import json
 import numbers
 
+from collections.abc import Iterable
+
 from . import plots
+from ._checks import check_callable, integer, positive_number
 
 __all__ = ["scrubber_html", "render_frames", "scrubber_from_figures"]
 
@@ -60,6 +63,36 @@ def _attr(value):
     return html.escape(str(value), quote=True)
 
 
+def _text(value, name):
+    if not isinstance(value, str):
+        raise TypeError(f"scrubber_html: {name} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _texts(values, name):
+    """A list of strings (numbers are formatted); a lone string or bytes is not a list of them."""
+    if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
+        raise TypeError(f"scrubber_html: {name} must be a list of strings, one per frame, got {type(values).__name__}")
+    values = list(values)
+    for i, value in enumerate(values):
+        if not isinstance(value, (str, numbers.Real)) or isinstance(value, bool):
+            raise TypeError(f"scrubber_html: {name}[{i}] must be a string or a number, got {type(value).__name__}")
+    return [str(value) for value in values]
+
+
+def _frames(frames):
+    """A list of PNG byte strings; one bytes object is one frame's bytes, not a list of frames."""
+    if isinstance(frames, (bytes, bytearray, memoryview, str, dict)) or not isinstance(frames, Iterable):
+        raise TypeError(f"scrubber_html: frames must be a list of PNG images (bytes), one per value, "
+                        f"got {type(frames).__name__}" + ("; wrap a single frame in a list" if
+                                                          isinstance(frames, (bytes, bytearray)) else ""))
+    frames = list(frames)
+    for i, frame in enumerate(frames):
+        if not isinstance(frame, (bytes, bytearray, memoryview)):
+            raise TypeError(f"scrubber_html: frames[{i}] must be PNG bytes, got {type(frame).__name__}")
+    return frames
+
+
 def _unique_id(digest):
     count = _emitted.get(digest, 0) + 1
     _emitted[digest] = count
@@ -75,14 +108,19 @@ def scrubber_html(frames, labels, *, caption, param_label, alts=None, initial=0,
     ``initial`` is the frame shown first. ``width`` (pixels) fixes the
     image's display width.
 
-    Raises ``ValueError`` if the lists differ in length or are empty, or if
-    ``initial`` is not an integer frame index.
+    Raises ``TypeError`` if ``frames`` is not a list of bytes (one ``bytes``
+    object is one frame: wrap it in a list), a label or alt text is not a
+    string (or number), ``caption``/``param_label`` are not strings, ``initial``
+    is not an integer or ``width`` not a number; ``ValueError`` if the lists
+    differ in length or are empty, ``initial`` is outside the frames or
+    ``width`` is not positive.
 
     >>> html = scrubber_html([b"a", b"b", b"c"], ["x=1", "x=2", "x=3"], caption="c", param_label="x", initial=1)
     >>> 'value="1"' in html and 'aria-valuetext="x=2"' in html
     True
     """
-    frames, labels = list(frames), [str(label) for label in labels]
+    frames, labels = _frames(frames), _texts(labels, "labels")
+    caption, param_label = _text(caption, "caption"), _text(param_label, "param_label")
     n = len(frames)
     if n == 0:
         raise ValueError("scrubber_html: frames is empty; need at least one frame")
@@ -90,12 +128,14 @@ def scrubber_html(frames, labels, *, caption, param_label, alts=None, initial=0,
         raise ValueError(f"scrubber_html: {n} frames but {len(labels)} labels")
     if alts is None:
         alts = [f"{caption} ({param_label} = {label})" for label in labels]
-    alts = [str(alt) for alt in alts]
+    alts = _texts(alts, "alts")
     if len(alts) != n:
-        raise ValueError(f"scrubber_html: {n} frames but {len(alts)} alt texts")
-    if isinstance(initial, bool) or not isinstance(initial, numbers.Integral) or not 0 <= initial < n:
+        raise ValueError(f"scrubber_html: {n} frames but {len(alts)} alt texts (alts)")
+    initial = integer(initial, "scrubber_html: initial")
+    if not 0 <= initial < n:
         raise ValueError(f"scrubber_html: initial={initial!r} is not a frame index, an integer in [0, {n - 1}]")
-    initial = int(initial)
+    if width is not None:
+        width = round(positive_number(width, "scrubber_html: width (pixels)"))
     # Full data URIs, so a sanitiser that masks image payloads finds them all.
     encoded = ["data:image/png;base64," + base64.b64encode(bytes(frame)).decode("ascii") for frame in frames]
 
@@ -104,7 +144,7 @@ def scrubber_html(frames, labels, *, caption, param_label, alts=None, initial=0,
     digest = hashlib.sha1(json.dumps([labels, alts, caption, param_label, initial, n]).encode()).hexdigest()
     root_id = _unique_id(digest)
     input_id = f"{root_id}-input"
-    size = f' width="{int(width)}"' if width is not None else ""
+    size = f' width="{width}"' if width is not None else ""
     return (
         f'<figure class="bp-scrubber" id="{root_id}" style="{_STYLE}">'
         f'<img src="{encoded[initial]}" alt="{_attr(alts[initial])}"{size} style="max-width:100%;height:auto">'
@@ -133,6 +173,10 @@ def render_frames(make_figure, values, *, colors=64):
     >>> len(frames), frames[0][:4] == b"\x89PNG"
     (2, True)
     """
+    check_callable(make_figure, "make_figure")
+    colors = integer(colors, "colors", minimum=2, maximum=256)
+    if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
+        raise TypeError(f"render_frames: values must be a list of values, one per frame, got {type(values).__name__}")
     frames = []
     for value in values:
         fig = make_figure(value)
@@ -149,5 +193,10 @@ def scrubber_from_figures(make_figure, values, *, labels, caption, param_label, 
     >>> html.count('type="range"')
     1
     """
+    values = list(values) if isinstance(values, Iterable) and not isinstance(values, (str, bytes, dict)) else values
+    if isinstance(values, list) and not isinstance(labels, (str, bytes)) and isinstance(labels, Iterable):
+        labels = _texts(labels, "labels")
+        if len(labels) != len(values):   # before spending time on rendering
+            raise ValueError(f"scrubber_from_figures: {len(values)} values but {len(labels)} labels")
     frames = render_frames(make_figure, values, colors=colors)
     return scrubber_html(frames, labels, caption=caption, param_label=param_label, alts=alts, initial=initial)

@@ -25,7 +25,8 @@ import math
 
 import numpy as np
 
-from ._checks import as_array, as_float64, as_rng, integer, real_number
+from ._checks import (as_array, as_float64, as_rng, callback_number, check_finite, check_size, integer,
+                      real_number)
 from .data import minibatches
 from .optim import Optimizer
 
@@ -84,6 +85,19 @@ def _positive_int(name, value):
     return integer(value, name, minimum=1)
 
 
+def _one_point(params, name="params"):
+    """``(w, b)`` of shape (2,) only: the per-sample gradients are for one point, not a stack."""
+    p = _params(params, name)
+    if p.shape != (2,):
+        raise ValueError(f"{name} must be one point (w, b) of shape (2,), got shape {p.shape}")
+    return p
+
+
+def _scheduled_lr(schedule, t):
+    """``schedule(t)`` checked: a positive finite real number (a string or None is a TypeError)."""
+    return callback_number(schedule(t), f"schedule({t})", positive=True)
+
+
 def _positive_float(name, value):
     value = real_number(value, name)
     if not value > 0:
@@ -120,7 +134,7 @@ def linreg_per_sample_grads(params, x, y):
     [[-4.0, -2.0]]
     """
     x, y = _data(x, y)
-    w, b = _params(params)
+    w, b = _one_point(params)
     r = 2.0 * (w * x + b - y)
     return np.stack([r * x, r], axis=1)
 
@@ -144,6 +158,8 @@ def linreg_minimum(x, y):
     ([2.0, 1.0], 0.0)
     """
     x, y = _data(x, y)
+    check_finite(x, "x")   # LAPACK's SVD fails on inf/NaN (and prints to stderr)
+    check_finite(y, "y")
     A = np.stack([x, np.ones_like(x)], axis=1)
     p, *_ = np.linalg.lstsq(A, y, rcond=None)
     return p, linreg_loss(p, x, y)
@@ -161,7 +177,9 @@ def linreg_loss_grid(w_values, b_values, x, y):
     [[2.0, 0.0]]
     """
     x, y = _data(x, y)
-    W, B = np.meshgrid(as_array(w_values, "w_values", ndim=(0, 1)), as_array(b_values, "b_values", ndim=(0, 1)))
+    w_values, b_values = as_array(w_values, "w_values", ndim=(0, 1)), as_array(b_values, "b_values", ndim=(0, 1))
+    check_size(w_values.size * b_values.size, "len(w_values) * len(b_values)")
+    W, B = np.meshgrid(w_values, b_values)
     xx, xm, xy, ym, yy = np.mean(x * x), x.mean(), np.mean(x * y), y.mean(), np.mean(y * y)
     L = W * W * xx + 2 * W * B * xm + B * B - 2 * W * xy - 2 * B * ym + yy
     return W, B, np.maximum(L, 0.0)
@@ -217,6 +235,7 @@ def measured_gradient_variance(per_sample_grads, batch_size, draws=2000, seed=0)
     """
     g, n, b = _grads_and_batch(per_sample_grads, batch_size)
     draws = _positive_int("draws", draws)
+    check_size(draws * n, "draws * N")
     rng = as_rng(seed)
     # argsort of uniforms = one random permutation per row; keep the first B
     idx = np.argsort(rng.random((draws, n)), axis=1)[:, :b]
@@ -254,7 +273,10 @@ def robbins_monro(lr0, decay_steps):
     """
     lr0 = _positive_float("lr0", lr0)
     tau = _positive_float("decay_steps", decay_steps)
-    return lambda t: lr0 / (1.0 + t / tau)
+
+    def schedule(t):
+        return lr0 / (1.0 + real_number(t, "t (the step number)", nonnegative=True) / tau)
+    return schedule
 
 
 def run_sgd(optimizer, x, y, params0, batch_size, epochs, seed=0, schedule=None, shuffle=True):
@@ -281,6 +303,7 @@ def run_sgd(optimizer, x, y, params0, batch_size, epochs, seed=0, schedule=None,
         raise ValueError(f"params0 must be (w, b), got shape {p.shape}")
     b = _positive_int("batch_size", batch_size)
     epochs = _positive_int("epochs", epochs)
+    check_size(epochs * -(-x.size // b), "epochs * steps per epoch")
     if schedule is not None and not callable(schedule):
         raise TypeError("schedule must be a function of the step number, or None")
     rng = as_rng(seed)
@@ -290,7 +313,7 @@ def run_sgd(optimizer, x, y, params0, batch_size, epochs, seed=0, schedule=None,
     for _ in range(epochs):
         for xb, yb in minibatches(x, y, b, shuffle=shuffle, seed=rng):
             if schedule is not None:
-                optimizer.lr = float(schedule(t))
+                optimizer.lr = _scheduled_lr(schedule, t)
             p = optimizer.step(p, linreg_grad(p, xb, yb))
             path.append(p)
             evals.append(evals[-1] + len(xb))
@@ -314,6 +337,7 @@ def make_tilts(n=64, mean=1.0, std=3.0, seed=0):
     n = _positive_int("n", n)
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
+    check_size(n, "n")
     std = _positive_float("std", std)
     mean = real_number(mean, "mean")
     z = as_rng(seed).standard_normal(n)
@@ -401,6 +425,7 @@ def escape_runs(tilts, theta0, lr, batch_size, steps, seeds):
     steps = _positive_int("steps", steps)
     theta0 = real_number(theta0, "theta0")
     seeds = _seed_list(seeds)
+    check_size(len(seeds) * (steps + 1), "len(seeds) * (steps + 1)")
     rngs = [as_rng(s, "seeds") for s in seeds]
     theta = np.full(len(seeds), theta0)
     path = [theta.copy()]

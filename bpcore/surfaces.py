@@ -24,11 +24,10 @@ array([  1., 100.])
 """
 
 import math
-import numbers
 
 import numpy as np
 
-from ._checks import as_float64, to_float
+from ._checks import as_float64, integer, real_number, to_float
 
 #: Largest eigenvalue / coefficient a surface accepts: beyond it the value
 #: overflows float64 within a few units of the minimum, so plots and descent
@@ -47,12 +46,8 @@ def _points(xy, name="xy"):
 
 
 def _number(name, value):
-    """``value`` as a finite float (a 0-d array too), or a ValueError that names the argument."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(to_float(value)):
-        raise ValueError(f"{name} must be a finite real number, got {value!r:.40}")
-    return float(value)
+    """``value`` as a finite float (a 0-d array too): TypeError for a string, None, complex; ValueError for inf/NaN."""
+    return real_number(value, name)
 
 
 class Surface:
@@ -90,10 +85,7 @@ class Surface:
 
     def grid(self, n=201):
         """``(X, Y, Z)`` on an ``n`` x ``n`` grid over ``bounds`` (meshgrid 'xy')."""
-        if isinstance(n, np.ndarray) and n.ndim == 0:
-            n = n[()]
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or not 2 <= n <= 100_000:
-            raise ValueError(f"n must be an integer from 2 to 100000 (an n x n grid), got {n!r:.40}")
+        n = integer(n, "n (an n x n grid)", minimum=2, maximum=100_000)
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self._value(X, Y)
@@ -143,10 +135,7 @@ class Quadratic(Surface):
             c, s = math.cos(angle), math.sin(angle)
             R = np.array([[c, -s], [s, c]])
             A = R @ np.diag([scale, scale * condition]) @ R.T
-        try:
-            A = np.array(as_float64(A, "A"))
-        except TypeError as err:
-            raise ValueError(str(err)) from None
+        A = np.array(as_float64(A, "A"))   # TypeError for strings, complex, objects
         if A.shape != (2, 2):
             raise ValueError(f"A must have shape (2, 2), got shape {A.shape}")
         if not np.all(np.isfinite(A)) or not np.allclose(A, A.T, rtol=1e-12, atol=0):
@@ -161,10 +150,12 @@ class Quadratic(Surface):
         self.A = A
         self.eigenvalues = eigenvalues
         self.condition = float(eigenvalues[1] / eigenvalues[0])
+        if center is None or isinstance(center, (str, bytes, complex)):
+            raise TypeError(f"center must be 2 finite numbers, got {type(center).__name__} {center!r:.40}")
         try:
             self.center = np.array(as_float64(center, "center"))
-        except (TypeError, ValueError):
-            raise ValueError(f"center must be 2 finite numbers, got {center!r}") from None
+        except ValueError:
+            raise ValueError(f"center must be 2 finite numbers, got {center!r:.40}") from None
         if self.center.shape != (2,) or not np.all(np.isfinite(self.center)):
             raise ValueError(f"center must be 2 finite numbers (shape (2,)), got shape {self.center.shape}: "
                              f"{self.center.tolist()!r}")

@@ -58,12 +58,30 @@ def test_sigmoid_matches_the_autodiff_sigmoid_and_never_overflows():
 
 
 @pytest.mark.parametrize("bad, error", [
-    (dict(activation="softplus"), ValueError), (dict(gain=0.0), ValueError), (dict(gain=True), ValueError),
-    (dict(depth=0), ValueError), (dict(width=2.5), ValueError),
+    (dict(activation="softplus"), ValueError), (dict(gain=0.0), ValueError), (dict(gain=True), TypeError),
+    (dict(depth=0), ValueError), (dict(width=2.5), ValueError), (dict(width="3"), TypeError),
+    (dict(gain="1"), TypeError), (dict(width=2**40), ValueError),
 ])
 def test_layer_gradient_norms_validates(bad, error):
     with pytest.raises(error):
         backprop.layer_gradient_norms(**bad)
+
+
+def test_zero_d_gain_is_a_number():
+    a = backprop.layer_gradient_norms(gain=np.array(1.0), depth=2, width=3, n=2)
+    b = backprop.layer_gradient_norms(gain=1.0, depth=2, width=3, n=2)
+    assert np.array_equal(a["delta_norm"], b["delta_norm"])
+
+
+def test_results_never_alias_the_module_or_the_caller():
+    stages = backprop.mlp_pass_steps()
+    stages[0]["values"]["x"][0] = 99.0
+    stages[0]["values"]["W1"][0, 0] = 99.0
+    assert backprop.STEPPER_NETWORK["x"][0] == 1.0 and backprop.STEPPER_NETWORK["W1"][0, 0] == 0.5
+    assert backprop.mlp_pass_steps()[0]["values"]["x"][0] == 1.0
+    X = np.array([[1.0, -0.5]])
+    cache = backprop.mlp2_forward(backprop.init_mlp2(2, 3, 1), X)
+    assert cache["X"] is not X and not np.shares_memory(cache["X"], X)
 
 
 def test_mlp2_validates_shapes_and_types():

@@ -119,25 +119,35 @@ def test_blobs_draws_counted_centres_inside_the_box():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: data.linear(0), r"^n must be an integer >= 1, got 0$"),
-    (lambda: data.linear(5, noise=-1.0), r"^noise must be a finite number >= 0, got -1\.0$"),
+    (lambda: data.linear(5, noise=-1.0), r"^noise must be a number >= 0, got -1\.0$"),
     (lambda: data.linear(5, x_range=(1, 0)), r"^x_range must be \(low, high\) with finite low < high, got \(1, 0\)$"),
     (lambda: data.linear(5, x_range=(0, np.inf)), r"^x_range must be \(low, high\)"),
     (lambda: data.linear(5, w=np.ones((2, 2))), r"^w must be a number or a 1-D array, got shape \(2, 2\)$"),
     (lambda: data.blobs(5, centers=0), r"^centers must be an integer >= 1, got 0$"),
-    (lambda: data.blobs(5, std=-1), r"^std must be a finite number >= 0, got -1$"),
+    (lambda: data.blobs(5, std=-1), r"^std must be a number >= 0, got -1\.0$"),
     (lambda: data.blobs(5, centers=np.zeros(3)), r"^centers must be a count or an array of shape \(k, d\), got shape \(3,\)$"),
     (lambda: data.blobs(5, box=(2.0, 2.0)), r"^box must be \(low, high\) with finite low < high, got \(2\.0, 2\.0\)$"),
     (lambda: data.blobs(5, box=5.0), r"^box must be \(low, high\) with finite low < high, got 5\.0$"),
-    (lambda: data.blobs(5, box=(0.0, "a")), r"^box must be \(low, high\)"),
     (lambda: data.moons(1), r"^n must be an integer >= 2, got 1$"),
-    (lambda: data.moons(10, noise="a"), r"^noise must be a finite number >= 0, got 'a'$"),
     (lambda: data.spirals(10, k=0), r"^k must be an integer >= 1, got 0$"),
-    (lambda: data.spirals(2.5), r"^n must be an integer >= 1, got 2\.5$"),
+    (lambda: data.spirals(2.5), r"^n must be an integer, got float 2\.5$"),
+    (lambda: data.linear(2**40), r"^n asks for 1099511627776 values; at most"),
     (lambda: data.spirals(10, turns=np.nan), r"^turns must be a finite real number, got nan$"),
-    (lambda: data.spirals(10, turns="1"), r"^turns must be a finite real number, got '1'$"),
 ])
 def test_generator_errors(call, message):
     with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: data.blobs(5, box=(0.0, "a")), r"^box must be numeric"),
+    (lambda: data.moons(10, noise="a"), r"^noise must be a real number, got str 'a'$"),
+    (lambda: data.spirals(10, turns="1"), r"^turns must be a real number, got str '1'$"),
+    (lambda: data.linear("5"), r"^n must be an integer, got str '5'$"),
+])
+def test_arguments_of_the_wrong_type_are_type_errors(call, message):
+    """The rule of bpcore._checks: a string where a number belongs is a TypeError."""
+    with pytest.raises(TypeError, match=message):
         call()
 
 
@@ -184,9 +194,10 @@ def test_minibatches_copies_and_does_not_modify():
     np.testing.assert_array_equal(y, ys)
 
 
-@pytest.mark.parametrize("bs", [0, -1, 2.5, "8", None, True])
-def test_minibatches_invalid_batch_size(bs):
-    with pytest.raises(ValueError, match="batch_size"):
+@pytest.mark.parametrize("bs, error", [(0, ValueError), (-1, ValueError), (2.5, ValueError), ("8", TypeError),
+                                       (None, TypeError), (True, TypeError)])
+def test_minibatches_invalid_batch_size(bs, error):
+    with pytest.raises(error, match="batch_size"):
         list(data.minibatches(np.zeros((4, 2)), np.zeros(4), bs))
 
 

@@ -120,7 +120,7 @@ def test_backtracking_stops_at_a_zero_gradient():
     (dict(grad_fn=None), TypeError, "grad_fn must be a function"),
     (dict(x0="1, 2"), TypeError, "x0"),
     (dict(x0=[np.nan, 1.0]), ValueError, "x0"),
-    (dict(steps=2.5), TypeError, "steps must be an integer"),
+    (dict(steps=2.5), ValueError, "steps must be an integer"),
     (dict(steps=-1), ValueError, "steps"),
     (dict(lr0=0.0), ValueError, "lr"),
     (dict(lr0="1"), TypeError, "lr0"),
@@ -154,3 +154,19 @@ def test_linear_mse_hessian_matches_finite_differences_and_centring_diagonalises
     assert centred[0, 1] == pytest.approx(0.0, abs=1e-15)
     lam, lam_c = np.linalg.eigvalsh(H), np.linalg.eigvalsh(centred)
     assert lam_c[1] / lam_c[0] < lam[1] / lam[0]
+
+
+# -- issue 22: extreme but valid input, and a NaN tolerance -------------------------
+
+def test_optimal_lr_with_an_enormous_condition_number():
+    lr, rho = descent.optimal_lr([1e-300, 1e300])
+    assert lr == pytest.approx(2e-300) and rho == 1.0
+    lr, rho = descent.optimal_lr([1.5e308, 1.7e308])
+    assert np.isfinite(lr) and rho == pytest.approx(0.2 / 3.2)
+
+
+def test_a_nan_tolerance_is_refused():
+    with pytest.raises(ValueError, match="tol must be a number >= 0, got nan"):
+        descent.steps_to_reach([[4.0], [2.0]], [0.0], np.nan)
+    with pytest.raises(ValueError, match="tol must be a number >= 0"):
+        descent.basin_index(surfaces.DoubleWell(), [[1.0, 0.0]], tol=np.nan)

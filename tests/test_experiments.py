@@ -26,11 +26,29 @@ def test_split_is_a_partition_and_reproducible(moons):
     assert all(np.array_equal(a, b) for a, b in zip(moons, again))
 
 
-@pytest.mark.parametrize("n_val", [0, 120, 500, 2.5, True])
+@pytest.mark.parametrize("n_val", [0, 120, 500, 2.5])
 def test_split_rejects_bad_sizes(n_val):
     X, y = bp.data.moons(120, seed=0)
     with pytest.raises(ValueError, match="n_val"):
         ex.train_val_split(X, y, n_val=n_val)
+
+
+@pytest.mark.parametrize("n_val", [True, "2", None])
+def test_split_rejects_sizes_of_the_wrong_type(n_val):
+    X, y = bp.data.moons(120, seed=0)
+    with pytest.raises(TypeError, match="n_val"):
+        ex.train_val_split(X, y, n_val=n_val)
+
+
+def test_zero_d_arrays_are_numbers():
+    X, y = bp.data.moons(12, seed=0)
+    assert len(ex.train_val_split(X, y, n_val=np.array(2))[3]) == 2
+    assert ex.range_test_rates(np.array(0.01), 1.0, np.array(3)).tolist() == ex.range_test_rates(0.01, 1.0, 3).tolist()
+
+
+def test_range_test_rates_over_the_whole_float_range():
+    rates = ex.range_test_rates(1e-308, 1e308, 3)
+    assert np.all(np.isfinite(rates)) and rates == pytest.approx([1e-308, 1.0, 1e308], rel=1e-9)
 
 
 def test_split_rejects_mismatched_shapes():
@@ -90,10 +108,12 @@ def test_range_test_rates_are_geometric():
     assert np.allclose(rates, np.geomspace(1e-3, 10.0, 5))
 
 
-@pytest.mark.parametrize("args", [(0.0, 1.0, 3), (1.0, 0.5, 3), (0.1, 1.0, 1), (0.1, np.inf, 3), ("a", 1.0, 3)])
+@pytest.mark.parametrize("args", [(0.0, 1.0, 3), (1.0, 0.5, 3), (0.1, 1.0, 1), (0.1, np.inf, 3), (0.1, 1.0, 2**40)])
 def test_range_test_rates_reject_bad_arguments(args):
     with pytest.raises(ValueError):
         ex.range_test_rates(*args)
+    with pytest.raises(TypeError, match="lr_min"):
+        ex.range_test_rates("a", 1.0, 3)
 
 
 def test_smooth_losses_is_a_bias_corrected_moving_average():
@@ -185,3 +205,18 @@ def test_range_test_bracket_runs_from_near_the_floor_to_the_stop():
         range_test_bracket(rates[:3], smoothed)
     with pytest.raises(ValueError):
         range_test_bracket(rates, smoothed, tolerance=0.0)
+
+
+def test_callback_results_are_checked_and_the_call_named():
+    """Issue 22, class 1: what make_model, make_optimizer and loss return is checked where they are called."""
+    X, labels = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 1, 1])
+    with pytest.raises(TypeError, match=r"make_model\(\) returned NoneType"):
+        ex.lr_sweep(lambda: None, bp.optim.SGD, [0.1], X, labels, X, labels, 1)
+    with pytest.raises(TypeError, match=r"make_optimizer\(0.1\) returned NoneType"):
+        ex.lr_sweep(lambda: bp.nn.MLP([2, 2]), lambda lr: None, [0.1], X, labels, X, labels, 1)
+    with pytest.raises(TypeError, match=r"make_model\(0\) returned str"):
+        ex.seed_sweep(lambda s: "m", lambda: bp.optim.SGD(0.1), [0], X, labels, X, labels, 1)
+    with pytest.raises(TypeError, match=r"loss\(labels, logits\) returned None"):
+        ex.evaluate(bp.nn.MLP([2, 2]), X, labels, loss=lambda y, p: None)
+    with pytest.raises(TypeError, match=r"loss\(labels, model\(X\)\) returned NoneType"):
+        ex.lr_range_test(bp.nn.MLP([2, 2]), bp.optim.SGD(0.1), X, labels, [0.1, 0.2], 2, loss=lambda y, p: None)

@@ -116,3 +116,9 @@ def test_a_failure_report_lists_equal_errors_in_index_order_whatever_the_last_bi
     result = check_grad(lambda v: 0.5 * float(np.sum(v * v)), lambda v: 0.2 * v, x)
     rows = result.message.splitlines()[2:]
     assert [row.split()[0] for row in rows] == ["(0,)", "(1,)", "(2,)", "(3,)", "(4,)"]
+
+
+def test_numerical_grad_of_an_empty_x_is_empty():
+    """Issue 22: an empty x is valid input; its gradient has no entries."""
+    g = numerical_grad(lambda x: float(np.sum(x)), np.zeros((0, 2)))
+    assert g.shape == (0, 2)

@@ -105,3 +105,32 @@ def test_the_moment_grid_is_accurate_against_exact_arithmetic(noise, bound):
     textbook = np.mean(e * e) - np.mean(a * e) ** 2 / np.mean(a * a)
     if noise < 1e-6:
         assert abs(textbook - exact[0, 0]) > 100 * abs(fast[0, 0] - exact[0, 0])
+
+
+# -- issue 22: extreme inputs ------------------------------------------------------
+
+def test_least_squares_line_does_not_depend_on_the_units():
+    assert gs.least_squares_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0]) == (2.0, 1.0)
+    w, b = gs.least_squares_line([0, 1e200, 2e200], [1, 2, 3])
+    assert w == pytest.approx(1e-200, rel=1e-12) and b == pytest.approx(1.0, rel=1e-12)
+    w, b = gs.least_squares_line([0, 1e-200, 2e-200], [1, 2, 3])   # not constant
+    assert w == pytest.approx(1e200, rel=1e-12) and b == pytest.approx(1.0, rel=1e-12)
+    with pytest.raises(ValueError, match="x must not be constant"):
+        gs.least_squares_line([3.0, 3.0], [1.0, 2.0])
+
+
+def test_grid_search_skips_nan_losses_and_refuses_an_all_nan_grid():
+    def loss(p):
+        return np.where(p[:, 0] > 0.7, np.nan, ((p - 0.5) ** 2).sum(axis=1))
+    best, value, count = gs.grid_search(loss, [0, 0], [1, 1], 3)
+    assert best.tolist() == [0.5, 0.5] and value == 0.0 and count == 9
+    with pytest.raises(ValueError, match="NaN at every point"):
+        gs.grid_search(lambda p: np.full(len(p), np.nan), [0, 0], [1, 1], 3)
+
+
+def test_huge_grids_are_refused_before_any_work():
+    with pytest.raises(ValueError, match="digits"):
+        gs.grid_evaluations(10, 10**12)
+    assert gs.grid_evaluations(100, 11) == 10**22
+    with pytest.raises(ValueError, match="more than"):
+        gs.grid_search(lambda p: p.sum(axis=1), [0] * 40, [1] * 40, 10)

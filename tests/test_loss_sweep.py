@@ -62,14 +62,36 @@ def test_values_at_agrees_with_the_curves_on_the_grid(task, y_true):
     (lambda: loss_sweep.curves(0.5, task="classification"), ValueError, "y_true 0 or 1"),
     (lambda: loss_sweep.curves(0.0, points=1), ValueError, "points must be an integer >= 2"),
     (lambda: loss_sweep.curves(0.0, lo=2.0, hi=1.0), ValueError, "need lo < hi"),
-    (lambda: loss_sweep.curves(np.nan), TypeError, "y_true must be a finite real number"),
+    (lambda: loss_sweep.curves(np.nan), ValueError, "y_true must be a finite real number"),
+    (lambda: loss_sweep.curves(0.0, points=10**6), ValueError, r"points must be an integer <= 10000"),
+    (lambda: loss_sweep.curves(0.0, points=2.5), ValueError, "points must be an integer"),
     (lambda: loss_sweep.values_at(1.0, 1.0, "classification"), ValueError, r"probability in \(0, 1\)"),
-    (lambda: loss_sweep.values_at(1.0, "0.3"), TypeError, "y_pred must be a finite real number"),
+    (lambda: loss_sweep.values_at(1.0, "0.3"), TypeError, "y_pred must be a real number"),
+    (lambda: loss_sweep.best_constant([1.0, 2.0], "huber", delta=10**400), ValueError, "delta must be a finite"),
+    (lambda: loss_sweep.outlier_effect([1.0], [5.0], [1.0], "mse", "mse_grad"), TypeError, "loss must be a function"),
+    (lambda: loss_sweep.outlier_effect([1.0], [5.0], [1.0], lambda a, b: None, lambda a, b: [0.0]), TypeError,
+     r"loss\(y_clean, y_pred\) returned None"),
     (lambda: loss_sweep.values_at(1.0, 0.3, "ranking"), ValueError, "values_at: task must be"),
 ])
 def test_bad_input_names_the_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_curves_meets_its_documented_limit_and_matches_the_per_point_losses():
+    import time
+    start = time.perf_counter()
+    grid, curves, _ = loss_sweep.curves(0.0, task="classification", points=loss_sweep.MAX_POINTS)
+    loss_sweep.curves(1.0, points=loss_sweep.MAX_POINTS)
+    assert time.perf_counter() - start < 30   # about 1 s alone; generous under a loaded CI machine
+    grid, curves, _ = loss_sweep.curves(0.3, points=7)   # the vectorised losses equal one call per point
+    for name, (loss, _) in loss_sweep.REGRESSION_LOSSES.items():
+        assert curves[name] == pytest.approx([loss(0.3, float(p)) for p in grid], rel=1e-15, abs=1e-15)
+
+
+def test_best_constant_huber_with_a_huge_delta_is_the_mean():
+    assert loss_sweep.best_constant([1, 2, 3, 50], "huber", delta=1e308) == 14.0
+    assert loss_sweep.best_constant([1, 2, 3, 50], "huber", delta=np.array(1.0)) == 2.5
 
 
 # -- best_constant and outlier_effect (chapter 1's outlier experiment) ----------

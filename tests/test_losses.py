@@ -444,8 +444,11 @@ def test_tensor_targets_are_rejected_clearly():
 def test_empty_input_and_bad_delta_raise():
     with pytest.raises(ValueError, match="empty"):
         L.mse(np.zeros(0), np.zeros(0))
-    for delta in (0.0, -1.0, np.inf, "1"):
+    for delta in (0.0, -1.0, np.inf, np.nan):
         with pytest.raises(ValueError, match="delta"):
+            L.huber([1.0], [2.0], delta=delta)
+    for delta in ("1", None, 1j):   # the wrong kind of thing: TypeError (the API appendix)
+        with pytest.raises(TypeError, match="delta"):
             L.huber([1.0], [2.0], delta=delta)
 
 

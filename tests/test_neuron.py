@@ -125,8 +125,10 @@ def test_loss_grid_is_the_loss_at_every_point_in_meshgrid_order():
     (lambda: neuron.forward_backward(x=np.array([1.0, 2.0])), TypeError, r"x must be a real number.*shape \(2,\)"),
     (lambda: neuron.forward_backward(W="2"), TypeError, "W must be a real number"),
     (lambda: neuron.forward_backward(lr=0.0), ValueError, "lr"),
-    (lambda: neuron.descend(0.1, -1), ValueError, "epochs must be a non-negative integer"),
-    (lambda: neuron.descend(0.1, 2.5), ValueError, "epochs must be a non-negative integer"),
+    (lambda: neuron.descend(0.1, -1), ValueError, "epochs must be an integer >= 0"),
+    (lambda: neuron.descend(0.1, 2.5), ValueError, "epochs must be an integer, got float 2.5"),
+    (lambda: neuron.descend(0.1, "3"), TypeError, "epochs must be an integer, got str"),
+    (lambda: neuron.descend(0.1, 2**40), ValueError, "at most"),
     (lambda: neuron.descend(0.1, 3, y=None), TypeError, "y must be a real number"),
     (lambda: neuron.loss_grid([[1.0]], [0.0]), ValueError, "W_values must be a non-empty 1-D array"),
 ])

@@ -172,3 +172,24 @@ def test_a_few_gradient_steps_reduce_the_loss():
         for p in model.parameters():
             p.data = p.data - 0.5 * p.grad
     assert losses[-1] < 0.5 * losses[0]
+
+
+def test_an_empty_batch_is_valid_input():
+    """Issue 22: a batch of no samples gives no outputs (and zero gradients), not an error."""
+    layer = bp.nn.Linear(2, 3, seed=0)
+    out = layer(np.zeros((0, 2)))
+    assert out.shape == (0, 3)
+    out.sum().backward()
+    assert np.array_equal(layer.W.grad, np.zeros((2, 3)))
+    assert bp.nn.MLP([2, 3, 2], seed=0)(np.zeros((0, 2))).shape == (0, 2)
+    with pytest.raises(ValueError, match=r"expects X of shape \(n, 2\)"):
+        layer(np.zeros((0, 3)))
+
+
+def test_layer_sizes_follow_the_type_rule_and_are_bounded():
+    with pytest.raises(TypeError, match="n_in"):
+        bp.nn.Linear("2", 3)
+    with pytest.raises(ValueError, match="n_in"):
+        bp.nn.Linear(2.5, 3)
+    with pytest.raises(ValueError, match="at most"):
+        bp.nn.Linear(2**20, 2**20)

@@ -356,17 +356,27 @@ def test_inputs_are_not_modified(make):
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("make, name", [
-    (lambda: SGD(0.0), "lr"), (lambda: SGD(-1.0), "lr"), (lambda: SGD("0.1"), "lr"),
-    (lambda: SGD(float("nan")), "lr"), (lambda: SGD(float("inf")), "lr"), (lambda: SGD(True), "lr"),
+    (lambda: SGD(0.0), "lr"), (lambda: SGD(-1.0), "lr"),
+    (lambda: SGD(float("nan")), "lr"), (lambda: SGD(float("inf")), "lr"),
     (lambda: Momentum(0.1, beta=1.0), "beta"), (lambda: Momentum(0.1, beta=-0.1), "beta"),
-    (lambda: Momentum(0.1, nesterov="yes"), "nesterov"),
-    (lambda: Adagrad(eps=-1e-10), "eps"), (lambda: Adagrad(lr=None), "lr"),
+    (lambda: Adagrad(eps=-1e-10), "eps"),
     (lambda: RMSprop(alpha=1.0), "alpha"), (lambda: RMSprop(eps=-1.0), "eps"),
     (lambda: Adam(beta1=1.0), "beta1"), (lambda: Adam(beta2=1.5), "beta2"),
-    (lambda: Adam(beta2=[0.9]), "beta2"), (lambda: Adam(eps=-1e-8), "eps"),
+    (lambda: Adam(eps=-1e-8), "eps"),
 ])
 def test_invalid_hyperparameters(make, name):
     with pytest.raises(ValueError, match=name):
+        make()
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: SGD("0.1"), "lr"), (lambda: SGD(None), "lr"), (lambda: SGD(0.1 + 0j), "lr"), (lambda: SGD(True), "lr"),
+    (lambda: Adagrad(lr=None), "lr"), (lambda: Adam(beta1="0.9"), "beta1"), (lambda: Adam(beta2=[0.9]), "beta2"),
+    (lambda: Momentum(0.1, nesterov="yes"), "nesterov"),
+])
+def test_hyperparameters_of_the_wrong_type_are_type_errors(make, name):
+    """A string, None, a complex number or a list is the wrong kind of thing: TypeError (the API appendix)."""
+    with pytest.raises(TypeError, match=name):
         make()
 
 
@@ -563,13 +573,15 @@ def test_adamw_differs_from_l2_inside_adam():
 
 @pytest.mark.parametrize("kwargs, name", [
     ({"weight_decay": -0.01}, "weight_decay"), ({"weight_decay": float("nan")}, "weight_decay"),
-    ({"weight_decay": float("inf")}, "weight_decay"), ({"weight_decay": "0.01"}, "weight_decay"),
+    ({"weight_decay": float("inf")}, "weight_decay"),
     ({"lr": 0.0}, "lr"), ({"beta1": 1.0}, "beta1"), ({"beta2": -0.1}, "beta2"),
     ({"eps": -1.0}, "eps"),
 ])
 def test_adamw_invalid_hyperparameters(kwargs, name):
     with pytest.raises(ValueError, match=name):
         AdamW(**kwargs)
+    with pytest.raises(TypeError, match=name):
+        AdamW(**{name: "0.01"})
 
 
 def test_adamw_shares_the_base_class_and_reuses_adam():

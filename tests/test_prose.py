@@ -29,7 +29,7 @@ def test_bad_values_are_named(bad, error):
         bp.prose.number(bad)
 
 
-@pytest.mark.parametrize("digits, error", [(0, ValueError), (16, ValueError), (2.5, TypeError)])
+@pytest.mark.parametrize("digits, error", [(0, ValueError), (16, ValueError), (2.5, ValueError), ("3", TypeError)])
 def test_bad_digits_are_named(digits, error):
     with pytest.raises(error, match="digits"):
         bp.prose.number(1.0, digits)

@@ -135,7 +135,7 @@ def test_velocity_and_buffer_forms_differ_exactly_when_the_rate_changes():
 
 @pytest.mark.parametrize("make,error", [
     (lambda: StepLR(0.1, step_size=0), ValueError),
-    (lambda: StepLR(0.1, step_size=2.5), TypeError),
+    (lambda: StepLR(0.1, step_size=2.5), ValueError),   # a float count: the right kind, a wrong value
     (lambda: StepLR(-0.1, step_size=2), ValueError),
     (lambda: StepLR(0.1, step_size=2, gamma=0.0), ValueError),
     (lambda: CosineAnnealingLR(0.1, T_max=0), ValueError),
@@ -147,7 +147,7 @@ def test_velocity_and_buffer_forms_differ_exactly_when_the_rate_changes():
     (lambda: LinearLR(0.1, end_factor=2.0), ValueError),
     (lambda: LinearLR(0.1, total_iters=0), ValueError),
     (lambda: StepLR(0.1, 2).lr_at(-1), ValueError),
-    (lambda: StepLR(0.1, 2).lr_at(1.0), TypeError),
+    (lambda: StepLR(0.1, 2).lr_at(1.0), ValueError),
     (lambda: StepLR(0.1, 2).lr_at(10**12), ValueError),
     (lambda: StepLR(0.1, 2).rates(0), ValueError),
     (lambda: StepLR(0.1, 2).step(), RuntimeError),

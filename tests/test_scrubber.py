@@ -141,17 +141,41 @@ def test_any_text_is_escaped_and_round_trips(labels, caption):
         ([b"a"], ["1"], {"alts": ["x", "y"]}, "1 frames but 2 alt texts"),
         ([b"a", b"b"], ["1", "2"], {"initial": 2}, "initial=2"),
         ([b"a", b"b"], ["1", "2"], {"initial": -1}, "initial=-1"),
-        ([b"a", b"b"], ["1", "2"], {"initial": "x"}, r"initial='x' is not a frame index, an integer in \[0, 1\]"),
-        ([b"a", b"b"], ["1", "2"], {"initial": "1"}, r"initial='1' is not a frame index"),
-        ([b"a", b"b"], ["1", "2"], {"initial": 1.7}, r"initial=1\.7 is not a frame index"),
-        ([b"a", b"b"], ["1", "2"], {"initial": 1.0}, r"initial=1\.0 is not a frame index"),
-        ([b"a", b"b"], ["1", "2"], {"initial": None}, r"initial=None is not a frame index"),
-        ([b"a", b"b"], ["1", "2"], {"initial": True}, r"initial=True is not a frame index"),
+        ([b"a", b"b"], ["1", "2"], {"initial": 1.7}, r"initial must be an integer, got float 1\.7"),
+        ([b"a", b"b"], ["1", "2"], {"initial": 1.0}, r"initial must be an integer, got float 1\.0"),
+        ([b"a"], ["1"], {"width": -100}, r"width \(pixels\) must be a positive"),
     ],
 )
 def test_bad_arguments_raise_value_error_naming_them(frames, labels, kw, message):
     with pytest.raises(ValueError, match=message):
         scrubber.scrubber_html(frames, labels, caption="c", param_label="p", **kw)
+
+
+@pytest.mark.parametrize(
+    "frames, labels, kw, message",
+    [
+        ([b"a", b"b"], ["1", "2"], {"initial": "x"}, r"initial must be an integer, got str 'x'"),
+        ([b"a", b"b"], ["1", "2"], {"initial": "1"}, r"initial must be an integer, got str '1'"),
+        ([b"a", b"b"], ["1", "2"], {"initial": None}, r"initial must be an integer, got None"),
+        ([b"a", b"b"], ["1", "2"], {"initial": True}, r"initial must be an integer, got bool"),
+        ([b"a"], ["1"], {"width": "100px"}, r"width \(pixels\) must be a real number, got str '100px'"),
+        (b"\x89PNG", ["a", "b", "c", "d"], {}, "frames must be a list of PNG images.*wrap a single frame in a list"),
+        ([10**10], ["a"], {}, r"frames\[0\] must be PNG bytes, got int"),
+        ([b"a"], "a", {}, "labels must be a list of strings"),
+        ([b"a"], ["a"], {"caption": None}, "caption must be a string"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_raise_type_error_naming_them(frames, labels, kw, message):
+    """The rule of bpcore._checks: TypeError for the wrong kind of thing, ValueError for a wrong value."""
+    kw = {"caption": "c", "param_label": "p", **kw}
+    with pytest.raises(TypeError, match=message):
+        scrubber.scrubber_html(frames, labels, **kw)
+
+
+def test_zero_d_array_initial_and_width_are_numbers():
+    html = scrubber.scrubber_html([b"a", b"b"], ["1", "2"], caption="c", param_label="p", initial=np.array(1),
+                                  width=np.array(100.0))
+    assert 'value="1"' in html and 'width="100"' in html
 
 
 def test_numpy_integer_initial_is_accepted():

@@ -174,3 +174,43 @@ def test_noise_lets_small_batches_escape_where_full_batch_stays():
 def test_invalid_arguments_raise_naming_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# -- issue 22: the contract on entry and on the schedule's result ----------------
+
+@pytest.mark.parametrize("schedule, error, message", [
+    (lambda t: None, TypeError, r"schedule\(0\) returned None"),
+    (lambda t: "0.1", TypeError, r"schedule\(0\) returned str"),
+    (lambda t: -0.1, ValueError, r"schedule\(0\) returned -0.1; it must return a positive"),
+    (lambda t: float("nan"), ValueError, r"schedule\(0\) returned nan"),
+])
+def test_a_schedule_result_is_checked(schedule, error, message):
+    with pytest.raises(error, match=message):
+        sgd.run_sgd(bp.optim.SGD(0.1), [0.0, 1.0], [1.0, 3.0], [0.0, 0.0], 1, 1, schedule=schedule)
+
+
+def test_per_sample_grads_take_one_point_only():
+    with pytest.raises(ValueError, match=r"params must be one point \(w, b\) of shape \(2,\)"):
+        sgd.linreg_per_sample_grads([[1, 2], [3, 4]], [0, 1], [1, 3])
+    with pytest.raises(ValueError, match=r"params must be one point"):
+        sgd.linreg_grad([[1.0, 2.0]], [0.0, 1.0], [1.0, 3.0])
+
+
+def test_linreg_minimum_refuses_nan_before_lapack(capfd):
+    with pytest.raises(ValueError, match="x must be finite"):
+        sgd.linreg_minimum([0, np.nan, 2], [1.0, 3.0, 5.0])
+    assert capfd.readouterr().err == ""
+
+
+def test_sizes_are_bounded_before_allocation():
+    with pytest.raises(ValueError, match="at most"):
+        sgd.make_tilts(2**40)
+    with pytest.raises(ValueError, match="at most"):
+        sgd.escape_runs([1.0, 1.0], 0.9, 0.1, 1, 2**40, seeds=[0])
+
+
+def test_robbins_monro_schedule_checks_its_step():
+    schedule = sgd.robbins_monro(0.1, 100)
+    assert schedule(100) == 0.05
+    with pytest.raises(TypeError, match="t \\(the step number\\) must be a real number"):
+        schedule("a")

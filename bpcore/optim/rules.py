@@ -30,7 +30,7 @@ import numbers
 
 import numpy as np
 
-from .._checks import to_float
+from .._checks import real_number, to_float
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
@@ -138,11 +138,8 @@ def _describe(treedef):
 # --------------------------------------------------------------------------
 
 def _real(name, value):
-    if isinstance(value, np.ndarray) and value.ndim == 0:   # a 0-d array is a number
-        value = value[()]
-    if not _is_scalar(value):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    value = to_float(value)
+    # TypeError for a string, None, a complex number...; ValueError for NaN (see bpcore._checks)
+    value = real_number(value, name, finite=False)
     if math.isnan(value):
         raise ValueError(f"{name} must be a real number, got {value!r}")
     return value
@@ -309,8 +306,8 @@ class Momentum(Optimizer):
 
     def __init__(self, lr, beta=0.9, nesterov=False):
         self.beta = _decay("beta", beta)
-        if not isinstance(nesterov, (bool, np.bool_)):
-            raise ValueError(f"nesterov must be True or False, got {nesterov!r}")
+        if not isinstance(nesterov, (bool, np.bool_)):   # the wrong kind of thing: TypeError (bpcore._checks)
+            raise TypeError(f"nesterov must be True or False, got {nesterov!r:.40}")
         self.nesterov = bool(nesterov)
         super().__init__(lr)
 

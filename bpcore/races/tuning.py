@@ -7,8 +7,9 @@ import math
 
 import numpy as np
 
-from .._checks import as_float64, check_callable, real_number
+from .._checks import as_float64, check_callable, check_size, real_number
 from ..surfaces import Surface
+from ..optim import Optimizer
 from ._common import (LR_GRID, _check_mapping, _check_optimizer, _check_surface, _positive, _positive_int,
                       _start)
 
@@ -37,6 +38,7 @@ def descend_until(optimizer, surface, x0, steps, tol=1e-6):
     _check_surface(surface)
     x = _start(x0)
     steps = _positive_int("steps", steps)
+    check_size(2 * (steps + 1), "steps")   # the path
     tol = _positive("tol", tol)
     opt = copy.deepcopy(optimizer)
     opt.reset()
@@ -87,7 +89,10 @@ def tune_lr(make_optimizer, surface, x0, steps, tol=1e-6, grid=LR_GRID):
     best = None
     for lr in grid:
         budget = steps if best is None or best[0][0] == 1 else best[0][1]
-        run = descend_until(make_optimizer(lr), surface, x0, budget, tol)
+        optimizer = make_optimizer(lr)
+        if not isinstance(optimizer, Optimizer):   # the callback's result, named as such
+            raise TypeError(f"make_optimizer({lr}) must return a bpcore.optim optimizer, got {type(optimizer).__name__}")
+        run = descend_until(optimizer, surface, x0, budget, tol)
         reached = run["steps_to_tol"] is not None
         key = (0 if reached else 1, run["steps_to_tol"] or 0, run["final_loss"], lr)
         if best is None or key < best[0]:
