@@ -109,7 +109,7 @@ def check_robbins_monro(answer, name="valid_p"):
     ✓ valid_p = [0.75, 1.0] is correct.
     True
     >>> check_robbins_monro([0.5, 0.75, 1.0])
-    ✗ valid_p = [0.5, 0.75, 1.0] is not correct. Hint: For p = 1/2, η_t² = η_0²/t and the harmonic series diverges: the noise never averages out.
+    ✗ valid_p = [0.5, 0.75, 1.0] is not correct. Hint: For p = 1/2, η_t² = η_0²/t and the harmonic series diverges: the second condition fails (SGD may still improve; the conditions are sufficient, not necessary).
     False
     """
     try:
@@ -127,7 +127,7 @@ def check_robbins_monro(answer, name="valid_p"):
             return _report(False, _with_hint(f"{shown} is not correct",
                                              f"Choose among the exponents {list(ROBBINS_MONRO_CANDIDATES)}."))
         if 0.5 in got:
-            hint = "For p = 1/2, η_t² = η_0²/t and the harmonic series diverges: the noise never averages out."
+            hint = "For p = 1/2, η_t² = η_0²/t and the harmonic series diverges: the second condition fails (SGD may still improve; the conditions are sufficient, not necessary)."
         elif 1.5 in got:
             hint = "For p = 1.5 the steps themselves sum to a finite distance: SGD can stall before it arrives."
         elif 0.25 in got:
