@@ -66,9 +66,11 @@ def plot_series(x, series, *, ax=None, logx=False, logy=False, xlabel="", ylabel
     return fig
 
 
-def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the input)", ylim=(1e-19, 1e5), figsize=(7.4, 3.6)):
+def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the input)", ylim=None, figsize=(7.4, 3.6),
+                         ylabel="$\\|\\partial L/\\partial Z_\\ell\\|$ relative to\nthe last layer (log scale)"):
     r"""One panel per activation: ``panels`` maps a title to a mapping
-    ``{legend name: per-layer values}``, drawn on a shared log axis. The
+    ``{legend name: per-layer values}``, each panel on its own log axis
+    (``ylim`` fixes a common range instead). The
     values are gradient norms relative to the last layer; a dotted line
     marks 1 (no change). The legend sits under the panels, off the data.
 
@@ -76,8 +78,8 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
     >>> [ax.get_title() for ax in fig.axes]
     ['tanh', 'relu']
     """
-    fig, axes = new_figure(1, len(panels), figsize=figsize, sharey=True,
-                           margins=dict(left=0.14, right=0.99, bottom=0.27, top=0.92, wspace=0.08))
+    fig, axes = new_figure(1, len(panels), figsize=figsize, sharey=ylim is not None,
+                           margins=dict(left=0.14, right=0.99, bottom=0.27, top=0.92, wspace=0.08 if ylim is not None else 0.3))
     axes = np.atleast_1d(axes)
     for ax, (title, curves) in zip(axes, panels.items()):
         for index, (name, values) in enumerate(curves.items()):
@@ -85,11 +87,15 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
             ax.plot(np.arange(1, values.size + 1), values, label=name, markersize=3.5, **_styled(index))
         ax.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
         ax.set_yscale("log")
-        ax.set_ylim(*ylim)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        else:
+            low, high = ax.get_ylim()
+            ax.set_ylim(min(low, 0.5), max(high, 2.0))
         _powers_of_ten(ax, 3)
         ax.set_title(title)
         ax.set_xlabel(depth_label if ax is axes[len(axes) // 2] else "")
-    axes[0].set_ylabel("$\\|\\partial L/\\partial Z_\\ell\\|$ relative to\nthe last layer (log scale)")
+    axes[0].set_ylabel(ylabel)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), bbox_to_anchor=(0.55, 0.0), fontsize=9)
     return fig
@@ -97,7 +103,7 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
 
 def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, reference_label="", figsize=(7.4, 3.0)):
     r"""The depth explorer's two panels: the backpropagated gradient norm per
-    layer relative to the last layer (left, log axis from 1e-12 to 1e12) and
+    layer relative to the last layer (left, log axis from 1e-30 to 1e30, room for every gain of the explorer) and
     the spread of the activations per layer (right). ``reference`` (a pair of
     arrays) is drawn as a wide pale grey band for comparison.
 
@@ -119,19 +125,20 @@ def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, 
     right.plot(layers, activation_std, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting", gid="profile")
     left.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
     left.set_yscale("log")
-    left.set_ylim(1e-12, 1e12)
-    _powers_of_ten(left, 4)
+    left.set_ylim(1e-30, 1e30)
+    _powers_of_ten(left, 10)
     left.set_xlabel(r"layer $\ell$ (1 = next to the input)")
     left.set_ylabel(r"$\|\partial L/\partial Z_\ell\|\ /\ \|\partial L/\partial Z_\mathrm{last}\|$")
     left.set_title("gradient, backward")
     right.set_yscale("log")
-    right.set_ylim(1e-4, 1e4)
-    _powers_of_ten(right, 2)
+    right.set_ylim(1e-15, 1e15)
+    _powers_of_ten(right, 5)
     right.set_xlabel(r"layer $\ell$")
     right.set_ylabel(r"std of the activations $H_\ell$")
     right.set_title("activations, forward")
-    if reference is not None:
-        left.legend(loc="lower right", fontsize=9)
+    if reference is not None:          # above the panels, off every curve
+        handles, labels = left.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="upper right", ncol=2, fontsize=9, bbox_to_anchor=(0.99, 1.0))
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     return fig
 

@@ -40,7 +40,10 @@ def plot_cost_of_progress(runs, *, figsize=(7.4, 3.2)):
     r"""Excess loss :math:`L - L^*` of several runs against per-sample
     gradient evaluations (left) and against update steps (right), log axes.
 
-    ``runs`` maps a label to ``(evals, excess_loss)``.
+    ``runs`` maps a label to ``(evals, excess_loss)``, index 0 being the start
+    (0 evaluations, step 0), which a log axis cannot show: it is drawn as a
+    dotted horizontal line. Step :math:`t` is drawn at :math:`x = t`, and each
+    curve is a staircase, since the loss only changes at an update.
 
     >>> fig = plot_cost_of_progress({"B = 1": ([0, 1, 2], [1.0, 0.5, 0.2])})
     >>> [ax.get_xlabel() for ax in fig.axes]
@@ -50,9 +53,14 @@ def plot_cost_of_progress(runs, *, figsize=(7.4, 3.2)):
     for k, (name, (evals, excess)) in enumerate(runs.items()):
         evals, excess = np.asarray(evals, float), np.asarray(excess, float)
         kw = dict(color=COLOURS[k % 6], linestyle=LINESTYLES[k % 6], label=name, linewidth=1.6)
-        marker = dict(marker=MARKERS[k % 6], markersize=4, markevery=max(1, len(evals) // 12))
-        left.plot(np.maximum(evals, 1), excess, **kw, **marker)
-        right.plot(np.arange(len(excess)) + 1, excess, **kw, **marker)
+        marker = dict(marker=MARKERS[k % 6], markersize=4, markevery=max(1, (len(evals) - 1) // 12))
+        left.plot(evals[1:], excess[1:], drawstyle="steps-post", **kw, **marker)
+        right.plot(np.arange(1, len(excess)), excess[1:], drawstyle="steps-post", **kw, **marker)
+        if k == 0:
+            for ax in (left, right):
+                ax.axhline(excess[0], color="0.5", linestyle=":", linewidth=1.0, zorder=0)
+                ax.annotate("start", (0.99, excess[0]), xycoords=("axes fraction", "data"), ha="right", va="bottom",
+                            fontsize=8, color="0.4")
     for ax in (left, right):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -134,11 +142,12 @@ def plot_minibatch_paths(W, B, L, path, full_path, evals, excess, full_evals, fu
 
     >>> W, B = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
     >>> fig = plot_minibatch_paths(W, B, W**2 + B**2, [[1, 1], [0, 0]], [[1, 1], [0.5, 0.5]], [0, 4], [1.0, 0.1], [0, 4], [1.0, 0.5])
-    >>> len(fig.axes)
-    2
+    >>> len(fig.axes)   # two panels and the contours' colour bar
+    3
     """
     fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=margins)
-    plot_contour(W, B, L, ax=left, levels=14, log=True, colorbar=False)
+    plot_contour(W, B, L, ax=left, levels=14, log=True, colorbar=True)
+    fig.axes[-1].set_ylabel(r"excess loss $L - L^*$ (log levels)")
     x_lim, y_lim = left.get_xlim(), left.get_ylim()
     fx, fy = _clipped_path(full_path, x_lim, y_lim)
     left.plot(fx, fy, "--s", color=style.PALETTE["black"], markersize=3.5, linewidth=1.4, label="full batch", gid="path:1")

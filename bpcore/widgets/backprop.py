@@ -50,7 +50,7 @@ def mlp_pass_figure(step=1, **network):
 
 def mlp_pass_stepper(**network):
     r"""Step through one forward and backward pass of a 2 → 2 → 1 tanh
-    network, one layer at a time: values in the boxes, gradients under them."""
+    network, one layer at a time: values in the boxes, gradients in orange next to them."""
     stages = backprop.mlp_pass_steps(**network)
     count = len(stages)
     controls = {"step": ipywidgets.IntSlider(value=1, min=1, max=count, step=1, description="step", **_slider_style())}
@@ -62,7 +62,7 @@ def mlp_pass_stepper(**network):
         scrub_name="step", scrub_values=range(1, count + 1),
         scrub_labels=[f"{i}: {stage['note'].split(':')[0]}" for i, stage in enumerate(stages, start=1)],
         caption="One forward and one backward pass through x → z = xW₁ + b₁ → h = tanh z → ŷ = h·w₂ + b₂ → L = ½(ŷ − y)²: "
-                "forward values in the boxes, gradients ∂L/∂· under them.",
+                "forward values in the boxes, gradients ∂L/∂· in orange next to them (above the top row, below the others).",
         param_label="step", alts=alts,
         text="Two-layer forward/backward stepper: run the notebook in Jupyter to use the slider.",
     )
