@@ -363,7 +363,7 @@ def mlp_pass_steps(x=None, y=None, W1=None, b1=None, W2=None, b2=None):
         ("Forward: the loss L = ½(ŷ − y)².", {"L": f"L = ½(ŷ − y)²\n= {L:.3g}"}, {"L"}),
     ]
     backward = [
-        ("Backward: δ₂ = ∂L/∂ŷ = ŷ − y (the seed ∂L/∂L = 1 times the loss's derivative).",
+        ("Backward: δ₂ = ∂L/∂ŷ = ŷ − y (the starting gradient ∂L/∂L = 1 times the loss's derivative).",
          {"L": "∂L/∂L = 1", "yhat": f"∂L/∂ŷ = {d_yhat:.3g}"}, {"yhat"}, [("yhat", "L")]),
         ("Backward: the output weights, ∂L/∂w₂ = δ₂ · h and ∂L/∂b₂ = δ₂.",
          {"W2": f"∂L/∂w₂ =\n{_vec(d_W2)}", "b2": f"∂L/∂b₂ = {d_b2:.3g}"}, {"W2", "b2"}, [("W2", "yhat"), ("b2", "yhat")]),

@@ -89,10 +89,11 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
         ax.set_yscale("log")
         if ylim is not None:
             ax.set_ylim(*ylim)
-        else:
+        else:                                  # at least 1e-1..1e1, so that every panel shows a few decades
             low, high = ax.get_ylim()
-            ax.set_ylim(min(low, 0.5), max(high, 2.0))
-        _powers_of_ten(ax, 3)
+            ax.set_ylim(min(low, 0.1), max(high, 10.0))
+        decades = np.log10(ax.get_ylim()[1] / ax.get_ylim()[0])
+        _powers_of_ten(ax, max(1, int(np.ceil(decades / 6))))
         ax.set_title(title)
         ax.set_xlabel(depth_label if ax is axes[len(axes) // 2] else "")
     axes[0].set_ylabel(ylabel)
@@ -101,17 +102,21 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
     return fig
 
 
-def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, reference_label="", figsize=(7.4, 3.0)):
+def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, reference_label="", limits=None,
+                       figsize=(7.4, 3.3)):
     r"""The depth explorer's two panels: the backpropagated gradient norm per
-    layer relative to the last layer (left, log axis from 1e-30 to 1e30, room for every gain of the explorer) and
+    layer relative to the last layer (left, log axis) and
     the spread of the activations per layer (right). ``reference`` (a pair of
-    arrays) is drawn as a wide pale grey band for comparison.
+    arrays) is drawn as a wide pale grey band for comparison. ``limits`` is a
+    pair ``((low, high), (low, high))`` of y ranges for the two panels
+    (default: 1e-30..1e30 and 1e-15..1e15); the legend sits under the panels.
 
     >>> fig = plot_depth_profile([0.1, 1.0], [0.5, 0.4], title="tanh")
     >>> len(fig.axes)
     2
     """
-    fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(left=0.1, right=0.98, bottom=0.17, top=0.84, wspace=0.32))
+    fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(left=0.1, right=0.98, bottom=0.27, top=0.84, wspace=0.32))
+    (left_limits, right_limits) = limits if limits is not None else ((1e-30, 1e30), (1e-15, 1e15))
     delta_norm, activation_std = np.asarray(delta_norm, dtype=float), np.asarray(activation_std, dtype=float)
     layers = np.arange(1, delta_norm.size + 1)
     if reference is not None:
@@ -120,25 +125,25 @@ def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, 
         left.plot(layers, ref_delta / ref_delta[-1], color="0.75", linewidth=6, solid_capstyle="round", label=reference_label)
         right.plot(layers, ref_std, color="0.75", linewidth=6, solid_capstyle="round", label=reference_label)
     with np.errstate(divide="ignore", invalid="ignore"):
-        relative = np.clip(delta_norm / delta_norm[-1], 1e-30, 1e30)
+        relative = np.clip(delta_norm / delta_norm[-1], 1e-300, 1e300)
     left.plot(layers, relative, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting", gid="profile")
     right.plot(layers, activation_std, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting", gid="profile")
     left.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
     left.set_yscale("log")
-    left.set_ylim(1e-30, 1e30)
-    _powers_of_ten(left, 10)
+    left.set_ylim(*left_limits)
+    _powers_of_ten(left, max(1, int(np.ceil(np.log10(left_limits[1] / left_limits[0]) / 6))))
     left.set_xlabel(r"layer $\ell$ (1 = next to the input)")
     left.set_ylabel(r"$\|\partial L/\partial Z_\ell\|\ /\ \|\partial L/\partial Z_\mathrm{last}\|$")
     left.set_title("gradient, backward")
     right.set_yscale("log")
-    right.set_ylim(1e-15, 1e15)
-    _powers_of_ten(right, 5)
+    right.set_ylim(*right_limits)
+    _powers_of_ten(right, max(1, int(np.ceil(np.log10(right_limits[1] / right_limits[0]) / 6))))
     right.set_xlabel(r"layer $\ell$")
     right.set_ylabel(r"std of the activations $H_\ell$")
     right.set_title("activations, forward")
     if reference is not None:          # above the panels, off every curve
         handles, labels = left.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="upper right", ncol=2, fontsize=9, bbox_to_anchor=(0.99, 1.0))
+        left.legend(handles, labels, loc="upper left", ncol=2, fontsize=9, bbox_to_anchor=(0.0, -0.22))
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     return fig
 
@@ -154,7 +159,7 @@ def set_depth_profile(fig, delta_norm, activation_std, title=""):
     """
     delta_norm, activation_std = np.asarray(delta_norm, dtype=float), np.asarray(activation_std, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        relative = np.clip(delta_norm / delta_norm[-1], 1e-30, 1e30)
+        relative = np.clip(delta_norm / delta_norm[-1], 1e-300, 1e300)
     layers = np.arange(1, delta_norm.size + 1)
     left, right = fig.axes[:2]
     (left_line,) = [line for line in left.get_lines() if line.get_gid() == "profile"]

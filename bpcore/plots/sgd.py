@@ -156,8 +156,11 @@ def plot_minibatch_paths(W, B, L, path, full_path, evals, excess, full_evals, fu
     left.set_xlim(*x_lim)
     left.set_ylim(*y_lim)
     left.legend(loc="lower left", frameon=True, framealpha=0.85)
-    right.plot(np.maximum(full_evals, 1), full_excess, "--s", color=style.PALETTE["black"], markersize=3.5, label="full batch", gid="curve:1")
-    right.plot(np.maximum(evals, 1), excess, "-", color=style.PALETTE["vermillion"], linewidth=1.0, label="mini-batch", gid="curve:0")
+    # index 0 is the start, at 0 evaluations: off a log axis, so each curve begins after the first step
+    right.plot(np.asarray(full_evals)[1:], np.asarray(full_excess)[1:], "--s", color=style.PALETTE["black"], markersize=3.5,
+               label="full batch", gid="curve:1")
+    right.plot(np.asarray(evals)[1:], np.asarray(excess)[1:], "-", color=style.PALETTE["vermillion"], linewidth=1.0,
+               label="mini-batch", gid="curve:0")
     right.set_xscale("log")
     right.set_yscale("log")
     right.set_xlabel("per-sample gradient evaluations")

@@ -98,14 +98,28 @@ def depth_figure(activation="tanh", gain=1.0, depth=20):
     reference = _profile(activation, _REFERENCE_GAIN[activation], int(depth))
     return plots.plot_depth_profile(result["delta_norm"], result["activation_std"], title=title,
                                     reference=(reference["delta_norm"], reference["activation_std"]),
-                                    reference_label=_REFERENCE_NAME[activation])
+                                    reference_label=_REFERENCE_NAME[activation], limits=_depth_limits(activation, int(depth)))
+
+
+@functools.lru_cache(maxsize=64)
+def _depth_limits(activation, depth):
+    """y ranges (whole decades) that hold the curves of every gain of the slider, so that the fast
+    redraw, which keeps the axes, never clips a curve."""
+    relative = [_profile(activation, g, depth)["delta_norm"] for g in GAINS]
+    relative = np.concatenate([np.clip(r / r[-1], 1e-300, 1e300) for r in relative])
+    spread = np.concatenate([_profile(activation, g, depth)["activation_std"] for g in GAINS])
+
+    def decades(values):
+        values = values[np.isfinite(values) & (values > 0)]
+        return (10.0 ** np.floor(np.log10(min(values.min(), 0.1))), 10.0 ** np.ceil(np.log10(max(values.max(), 10.0))))
+    return decades(relative), decades(spread)
 
 
 def _depth_title(activation, gain, depth):
     result = _profile(activation, float(gain), int(depth))
     ratio = result["delta_norm"][0] / result["delta_norm"][-1]
     return (f"{activation}, gain {_gain_text(float(gain))}, {int(depth)} layers: "
-            f"layer 1 gets {ratio:.1e} × the last layer's gradient norm")
+            f"layer 1 gets {ratio:.1e} × the last layer's error signal ‖δ‖")
 
 
 def _move_depth(fig, activation, gain, depth):
@@ -128,8 +142,8 @@ def depth_explorer(activation="tanh", gain=1.0, depth=20):
     return _explorable(
         depth_figure, controls, [[controls["activation"], controls["gain"]], [controls["depth"]]],
         scrub_name="gain", scrub_values=GAINS, scrub_labels=[f"gain {_gain_text(g)}" for g in GAINS],
-        caption=(f"{depth} {activation} layers of width 64, weights drawn with standard deviation gain/√64: the gradient "
-                 f"norm ‖∂L/∂Z_ℓ‖ per layer relative to the last layer (left) and the spread of the activations (right); "
+        caption=(f"{depth} {activation} layers of width 64, weights drawn with standard deviation gain/√64: the error "
+                 f"signal ‖δ_ℓ‖ = ‖∂L/∂Z_ℓ‖ per layer relative to the last layer (left) and the spread of the activations (right); "
                  f"pale grey band: the {_REFERENCE_NAME[activation]} initialisation."),
         param_label="initialisation gain", alts=alts,
         text="Gradient-norm-against-depth explorer: run the notebook in Jupyter to move the sliders.",
