@@ -1,6 +1,7 @@
 r"""Chapter 6 figures: gradient noise, cost of progress, the noise floor,
 escaping a shallow minimum, and mini-batch paths over a loss landscape."""
 
+import matplotlib
 import numpy as np
 
 from .. import style
@@ -146,8 +147,13 @@ def plot_minibatch_paths(W, B, L, path, full_path, evals, excess, full_evals, fu
     3
     """
     fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=margins)
-    plot_contour(W, B, L, ax=left, levels=14, log=True, colorbar=True)
-    fig.axes[-1].set_ylabel(r"excess loss $L - L^*$ (log levels)")
+    plot_contour(W, B, L, ax=left, levels=14, log=True, colorbar=False)
+    filled = next(c for c in left.collections if isinstance(c, matplotlib.contour.ContourSet) and c.filled)
+    bar = fig.colorbar(filled, ax=left, fraction=0.06, pad=0.03)      # the contour levels, log-spaced
+    bar.ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=6))
+    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.LogFormatterSciNotation())
+    bar.ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    bar.set_label(r"$L - L^*$", labelpad=2)
     x_lim, y_lim = left.get_xlim(), left.get_ylim()
     fx, fy = _clipped_path(full_path, x_lim, y_lim)
     left.plot(fx, fy, "--s", color=style.PALETTE["black"], markersize=3.5, linewidth=1.4, label="full batch", gid="path:1")
@@ -163,6 +169,7 @@ def plot_minibatch_paths(W, B, L, path, full_path, evals, excess, full_evals, fu
                label="mini-batch", gid="curve:0")
     right.set_xscale("log")
     right.set_yscale("log")
+    right.set_xlim(1, 1.3 * max(np.asarray(evals)[-1], np.asarray(full_evals)[-1]))   # the same for every batch size
     right.set_xlabel("per-sample gradient evaluations")
     right.set_ylabel(r"excess loss $L - L^*$")
     right.legend(loc="lower left")

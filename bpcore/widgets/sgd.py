@@ -36,7 +36,7 @@ def minibatch_paths_figure(batch_size=8, lr=0.1, epochs=3, start=(-0.5, 2.0), n=
     W, B, L, L_star, mini, full = _runs(batch_size, lr, epochs, start, n, noise, seed)
     fig = plots.plot_minibatch_paths(
         W, B, L - L_star, mini["path"], full["path"], mini["evals"], mini["loss"] - L_star,
-        full["evals"], full["loss"] - L_star, figsize=(7.4, 3.1), margins=dict(TWO_PANELS, right=0.96))
+        full["evals"], full["loss"] - L_star, figsize=(7.4, 3.1), margins=dict(TWO_PANELS, right=0.96, wspace=0.5))
     left_title, right_title = _titles(batch_size, lr, epochs, mini, L_star)
     fig.axes[0].set_title(left_title)
     fig.axes[1].set_title(right_title)
