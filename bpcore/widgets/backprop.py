@@ -103,11 +103,12 @@ def depth_figure(activation="tanh", gain=1.0, depth=20):
 
 @functools.lru_cache(maxsize=64)
 def _depth_limits(activation, depth):
-    """y ranges (whole decades) that hold the curves of every gain of the slider, so that the fast
-    redraw, which keeps the axes, never clips a curve."""
-    relative = [_profile(activation, g, depth)["delta_norm"] for g in GAINS]
-    relative = np.concatenate([np.clip(r / r[-1], 1e-300, 1e300) for r in relative])
-    spread = np.concatenate([_profile(activation, g, depth)["activation_std"] for g in GAINS])
+    """y ranges (whole decades) that hold the curves of the slider's gains, so that the fast
+    redraw, which keeps the axes, does not clip a curve. The smallest and the largest gain bound
+    the curves (both quantities grow with the gain), so only those two are computed."""
+    extremes = [_profile(activation, g, depth) for g in (GAINS[0], GAINS[-1])]
+    relative = np.concatenate([np.clip(r["delta_norm"] / r["delta_norm"][-1], 1e-300, 1e300) for r in extremes])
+    spread = np.concatenate([r["activation_std"] for r in extremes])
 
     def decades(values):
         values = values[np.isfinite(values) & (values > 0)]
