@@ -17,7 +17,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: book test notebooks student grade serve vendor setup setup-test clean benchmarks lab pdf page-weight
+.PHONY: book test notebooks student grade serve vendor setup setup-browser setup-test clean benchmarks lab pdf page-weight
 
 # ---- set-up ---------------------------------------------------------------
 
@@ -32,7 +32,11 @@ $(VENV)/.book-deps: $(BIN)/python requirements.txt requirements-book.txt constra
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-$(VENV)/.test-deps: $(VENV)/.book-deps requirements-test.txt
+$(VENV)/.browser-deps: $(VENV)/.book-deps requirements-browser.txt
+	$(PIP) install -q -r requirements-browser.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.browser-deps requirements-test.txt
 	$(PIP) install -q -r requirements-test.txt -c constraints.txt
 	touch $@
 
@@ -44,24 +48,41 @@ _vendor/.stamp: node_modules/.package-lock.json tools/vendor_assets.py
 	touch $@
 
 setup: $(VENV)/.book-deps
+setup-browser: $(VENV)/.browser-deps
 setup-test: $(VENV)/.test-deps
 vendor: $(BIN)/python _vendor/.stamp
 
 # ---- the book ---------------------------------------------------------------
 
-book: setup vendor
+# Everything the built pages are made from. bpcore is among them: the chapters
+# print its numbers and draw its figures, so a change there must re-run them.
+# Sphinx alone would not notice (it rebuilds only pages whose source changed),
+# so any change rebuilds the whole book from a clean slate; an unchanged tree
+# skips the build. tests/test_make.py checks both.
+BOOK_INPUTS := _config.yml _toc.yml intro.md references.bib \
+	$(shell find chapters _ext bpcore -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*' -not -name '*.pyc' 2>/dev/null)
+
+_build/html/.stamp: $(VENV)/.book-deps _vendor/.stamp $(BOOK_INPUTS)
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	touch $@
+
+book: setup vendor _build/html/.stamp
 	@echo
-	@echo "Built. Open _build/html/index.html, or serve it with: make serve"
+	@echo "The book is built and current. Open _build/html/index.html, or serve it with: make serve"
 
 # The whole book as one PDF, printed by Debian's Chromium from the HTML book
 # and written beside it, where the preface links it. Publish the site after
 # `make pdf`, not after `make book` alone.
-pdf: setup-test book
+PDF := _build/html/backprop-book.pdf
+
+$(PDF): _build/html/.stamp $(VENV)/.browser-deps tools/make_pdf.py tools/book_site.py
 	$(BIN)/python tools/make_pdf.py
 
+pdf: setup-browser book $(PDF)
+
 # Bytes each page transfers on a first visit (tools/page_weight.py).
-page-weight: setup-test
+page-weight: setup-browser
 	$(BIN)/python tools/page_weight.py
 
 serve:
@@ -78,8 +99,11 @@ notebooks: setup
 
 # _build/student/notebooks (no solutions, no MyST, executed: every check
 # prints ✗ on its stub) and _build/student/html (solutions hidden).
-student: setup vendor
+student: setup vendor _build/student/.stamp
+
+_build/student/.stamp: $(VENV)/.book-deps _vendor/.stamp $(BOOK_INPUTS) tools/student_edition.py tools/clean_notebook.py tools/editions.py
 	$(BIN)/python tools/student_edition.py build
+	touch $@
 
 # Grade every .ipynb under SUBMISSIONS into SUBMISSIONS/grades.csv and
 # SUBMISSIONS/feedback/ (fresh kernel per notebook, in parallel).
@@ -90,19 +114,17 @@ grade: setup
 # ---- tests ------------------------------------------------------------------
 
 # The browser test reads _build/html and the leak test also the student
-# edition, so both are built first.
-# The second run executes the chapters again with every optional numpy SIMD
-# kernel this CPU has turned off and OpenBLAS forced to an old core (SSE3;
-# OpenBLAS names its Prescott kernels "Katmai"), so an output that depends on
-# the CPU fails here, not on a reader's machine. tools/cpu_features.py lists
-# the features at run time (numpy refuses to disable one the CPU lacks) and
-# reports what numpy and OpenBLAS really use.
-NO_SIMD := NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python tools/cpu_features.py)" OPENBLAS_CORETYPE=Prescott
+# edition, so both are built first (each only when its inputs changed).
+# One pytest session runs everything on TEST_WORKERS processes (pytest-xdist;
+# `--dist loadfile` keeps a notebook's cells, which share one kernel, on one
+# worker), including nbval's second pass over the chapters with every
+# optional numpy SIMD kernel off (tests/test_nbval_no_simd.py).
+TEST_WORKERS ?= 2
 
-test: setup-test book student
-	$(BIN)/python -m pytest
-	$(NO_SIMD) $(BIN)/python tools/cpu_features.py --report
-	$(NO_SIMD) $(BIN)/python -m pytest chapters/
+# The PDF is printed once here (when the book changed); test_pdf.py and the
+# leak test read it.
+test: setup-test book student $(PDF)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 benchmarks: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -23,9 +23,15 @@
    and an image with neither is a build warning (docutils would fall back to
    the file name, which tells a screen-reader user nothing).
 6. ``bpbook.css``: the book's own styles (contrast, phones, dark mode, print).
+7. The download button of a chapter serves ``_sources/chapters/NN.ipynb``,
+   the MyST source with every solution in it. It serves the clean student
+   notebook instead, as the launch buttons do.
+8. ``bpbook-zoom.js``: a tap or click on a figure opens it full-size (phones).
 """
 
 import re
+import shutil
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -137,8 +143,27 @@ def _alt_from_caption(app: Sphinx, doctree, docname):
             )
 
 
+def _download_clean_notebooks(app: Sphinx, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    clean = Path(app.srcdir) / "notebooks"
+    if not clean.is_dir():  # the student edition's copy of the book: it serves its own notebooks
+        return
+    for docname in sorted(app.env.found_docs):
+        parts = docname.split("/")
+        served = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        notebook = clean / f"{parts[-1]}.ipynb"
+        if len(parts) == 2 and parts[0] == "chapters" and served.exists():
+            if not notebook.exists():
+                logger.warning(f"{docname}: no clean notebook {notebook} to download (run `make notebooks`)",
+                               type="bpbook", subtype="download")
+                continue
+            shutil.copyfile(notebook, served)
+
+
 def setup(app: Sphinx):
     app.add_css_file("bpbook.css")
+    app.add_js_file("bpbook-zoom.js", loading_method="defer")
     app.connect("doctree-resolved", _alt_from_caption)
     app.connect("html-page-context", _bibliography_as_list, priority=902)
     # Priority > 500 so that myst-nb and sphinx-thebe have added their scripts.
@@ -146,4 +171,5 @@ def setup(app: Sphinx):
     app.connect("html-page-context", _drop_unused_widget_manager, priority=901)
     # After sphinx-book-theme built the launch buttons (priority 501).
     app.connect("html-page-context", _launch_student_notebooks, priority=600)
+    app.connect("build-finished", _download_clean_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

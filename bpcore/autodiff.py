@@ -18,10 +18,12 @@ gradient over the broadcast axes until it has the operand's shape again.
 the sum of both contributions. *Leaf* tensors (the ones you create, such as
 weights) also keep accumulating across ``backward()`` calls; call
 :meth:`Tensor.zero_grad` (or ``model.zero_grad()``) before each step.
-Intermediate nodes are reset at the start of every ``backward()``, so a
-second call adds exactly one more gradient to the leaves: the classic
-micrograd pitfall, where stale intermediate gradients are counted twice, does
-not happen here.
+An *intermediate* node's gradient is freed as soon as it has been passed on
+to the node's operands, as in PyTorch (call :meth:`Tensor.retain_grad` to
+keep it). So a second ``backward()`` adds exactly one more gradient to the
+leaves (the classic micrograd pitfall, where stale intermediate gradients
+are counted twice, cannot happen), and a deep network's backward pass holds
+only the gradients it is still working on, not one per node.
 
 >>> w = Tensor(2.0)
 >>> loss = 0.5 * (3.0 - (w * 1.0 - 0.5)) ** 2
@@ -82,7 +84,7 @@ class Tensor:
     array([2., 4., 6.])
     """
 
-    __slots__ = ("_data", "_grad", "requires_grad", "_backward", "_prev", "_op", "__weakref__")
+    __slots__ = ("_data", "_grad", "requires_grad", "_backward", "_prev", "_op", "_retain", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     def __init__(self, data, requires_grad=True, copy=True):
@@ -97,6 +99,7 @@ class Tensor:
         self._backward = None
         self._prev = ()
         self._op = ""
+        self._retain = False
 
     @staticmethod
     def _node(data, parents, op):
@@ -108,6 +111,7 @@ class Tensor:
         out.requires_grad = bool(out._prev)
         out._backward = None
         out._op = op
+        out._retain = False
         return out
 
     # -- data and gradient -------------------------------------------------
@@ -124,7 +128,12 @@ class Tensor:
 
     @property
     def grad(self):
-        if self._grad is None:
+        """:math:`\\partial L/\\partial\\,\\text{data}`; zeros for a leaf before any backward.
+
+        ``None`` for an intermediate node, whose gradient is freed once used,
+        unless :meth:`retain_grad` was called before ``backward()``.
+        """
+        if self._grad is None and not self._prev:
             self._grad = np.zeros_like(self._data)
         return self._grad
 
@@ -145,6 +154,11 @@ class Tensor:
     def zero_grad(self):
         """Reset ``.grad`` to zeros (leaf gradients otherwise accumulate)."""
         self._grad = None
+
+    def retain_grad(self):
+        """Keep this intermediate node's gradient after ``backward()`` (as in PyTorch)."""
+        self._retain = True
+        return self
 
     def _accumulate(self, g):
         if not self.requires_grad:
@@ -189,6 +203,8 @@ class Tensor:
         for node in reversed(order):
             if node._backward is not None and node._grad is not None:
                 node._backward(node._grad)
+                if not node._retain:  # passed on to the operands: free it, as PyTorch does
+                    node._grad = None
 
     # -- arithmetic ------------------------------------------------------------
     def __add__(self, other):
@@ -262,6 +278,33 @@ class Tensor:
         out._backward = _backward
         return out
 
+    def affine(self, W, b):
+        r"""``self @ W + b`` as one node, like PyTorch's ``addmm``.
+
+        The same arithmetic as ``x @ W + b``, but the product is never kept as
+        a node of its own: the graph stores one ``(n, m)`` array per layer
+        instead of two, and the backward pass is exactly that of ``@`` then
+        ``+`` (:math:`\bar x = \bar y W^\top`, :math:`\bar W = x^\top \bar y`,
+        :math:`\bar b = \sum_i \bar y_i`). ``self`` is ``(n, k)``, ``W`` is
+        ``(k, m)`` and ``b`` is ``(m,)``.
+        """
+        W, b = _lift(W), _lift(b)
+        x, w = self._data, W._data
+        if x.ndim != 2 or w.ndim != 2 or b._data.shape != (w.shape[1],) or x.shape[1] != w.shape[0]:
+            raise ValueError(f"affine: expects x (n, k), W (k, m) and b (m,), got {x.shape}, {w.shape}, {b.shape}")
+        out_data = x @ w
+        out_data += b._data  # in place: the product needs no array of its own
+        out = Tensor._node(out_data, (self, W, b), "affine")
+
+        def _backward(g):
+            if self.requires_grad:
+                self._accumulate(g @ w.T)
+            if W.requires_grad:
+                W._accumulate(x.T @ g)
+            b._accumulate(g)  # _accumulate sums over the batch axis
+        out._backward = _backward
+        return out
+
     def __neg__(self):
         out = Tensor._node(-self._data, (self,), "neg")
         out._backward = lambda g: self._accumulate(-g)
@@ -296,7 +339,7 @@ class Tensor:
         return self._unary(np.log(a), lambda _: 1.0 / a, "log")
 
     def tanh(self):
-        return self._unary(np.tanh(self._data), lambda t: 1.0 - t * t, "tanh")
+        return self._unary(np.tanh(self._data), _one_minus_square, "tanh")
 
     def sigmoid(self):
         return self._unary(sigmoid(self._data), lambda s: s * (1.0 - s), "sigmoid")
@@ -395,6 +438,12 @@ class Tensor:
     def __repr__(self):
         grad = "" if self._grad is None else f", grad={self._grad!r}"
         return f"Tensor({self._data!r}{grad})"
+
+
+def _one_minus_square(t):
+    """:math:`1 - t^2`, tanh's derivative from its output, in one new array (not two)."""
+    d = np.multiply(t, t, out=np.empty_like(t))  # an array even when t is a 0-d scalar
+    return np.subtract(1.0, d, out=d)
 
 
 def _spread(g, shape, kept_shape):

@@ -79,7 +79,7 @@ class Linear:
                 + ("; for one sample use X.reshape(1, -1)" if len(shape) == 1 else ""))
         if not isinstance(X, Tensor):
             X = Tensor(X, requires_grad=False, copy=False)  # data, not a parameter
-        return X @ self.W + self.b
+        return X.affine(self.W, self.b)  # X @ W + b in one node (see Tensor.affine)
 
     def parameters(self):
         """``[W, b]``."""

@@ -186,7 +186,7 @@ def test_leaf_gradients_accumulate_across_backward_calls_like_pytorch():
     first = x.grad.copy()
     loss.backward()
     assert np.array_equal(x.grad, 2 * first)  # exactly one more gradient, not three
-    assert np.array_equal(h.grad, 2 * h.data)  # intermediates hold this call's gradient
+    assert h.grad is None  # an intermediate gradient is freed once passed on (PyTorch semantics)
     x.zero_grad()
     assert np.array_equal(x.grad, [0.0, 0.0])
 
@@ -336,3 +336,48 @@ def test_graph_is_freed_without_the_cycle_collector():
         assert ref() is None  # refcounting alone released the graph: no closure -> node cycles
     finally:
         gc.enable()
+
+
+def test_retain_grad_keeps_an_intermediate_gradient_like_pytorch():
+    x = Tensor([1.0, 2.0])
+    h = (x * 3.0).retain_grad()
+    loss = (h * h).sum()
+    loss.backward()
+    assert np.array_equal(h.grad, 2 * h.data)  # dL/dh = 2h, kept on request
+    loss.backward()
+    assert np.array_equal(h.grad, 2 * h.data)  # this call's gradient, not the sum of two
+    assert np.array_equal(x.grad, 2 * 3.0 * 2 * h.data)
+
+
+def test_affine_equals_matmul_plus_bias_in_value_and_gradients():
+    rng = np.random.default_rng(0)
+    X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
+    fused = [Tensor(a) for a in (X, W, b)]
+    split = [Tensor(a) for a in (X, W, b)]
+    out_f = fused[0].affine(fused[1], fused[2])
+    out_s = split[0] @ split[1] + split[2]
+    assert np.allclose(out_f.data, out_s.data, rtol=1e-15, atol=1e-15)
+    (out_f.tanh() ** 2).sum().backward()
+    (out_s.tanh() ** 2).sum().backward()
+    for f, s_ in zip(fused, split):
+        assert np.allclose(f.grad, s_.grad, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("shapes", [((5, 3), (3, 4), (3,)), ((5,), (5, 4), (4,)), ((5, 3), (2, 4), (4,))])
+def test_affine_rejects_mismatched_shapes_naming_them(shapes):
+    x, W, b = (Tensor(np.ones(s)) for s in shapes)
+    with pytest.raises(ValueError, match="affine"):
+        x.affine(W, b)
+
+
+def test_affine_gradients_match_finite_differences():
+    from bpcore.gradcheck import numerical_grad
+    rng = np.random.default_rng(1)
+    X, W, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
+    loss = lambda X_, W_, b_: float((np.tanh(X_ @ W_ + b_) ** 2).sum())
+    ts = [Tensor(a) for a in (X, W, b)]
+    (ts[0].affine(ts[1], ts[2]).tanh() ** 2).sum().backward()
+    numeric = [numerical_grad(lambda v: loss(v, W, b), X), numerical_grad(lambda v: loss(X, v, b), W),
+               numerical_grad(lambda v: loss(X, W, v), b)]
+    for t, n in zip(ts, numeric):
+        assert np.allclose(t.grad, n, rtol=1e-6, atol=1e-8)

@@ -47,3 +47,30 @@ def test_the_dockerfile_installs_requirements_then_the_package(tmp_path):
     assert install_reqs < install_pkg
     # No local path in requirements.txt: it would defeat Binder's build cache.
     assert not re.search(r"^\s*(-e\s|\.)", (ROOT / "requirements.txt").read_text(), re.M)
+
+
+def test_requirements_pin_exactly_the_notebooks_run_time_closure():
+    import binder_env
+
+    found = binder_env.closure()
+    pinned = binder_env.pins((ROOT / "requirements.txt").read_text())
+    tested = {name: dist.version for name, dist in found.items()}
+    assert pinned == tested, (
+        "requirements.txt is not the tested run-time closure; regenerate it with "
+        "`python tools/binder_env.py --write`:\n"
+        f"missing or different: {sorted(set(tested.items()) - set(pinned.items()))}\n"
+        f"extra: {sorted(set(pinned.items()) - set(tested.items()))}")
+    constraints = binder_env.pins("\n".join(line for line in (ROOT / "constraints.txt").read_text().splitlines()
+                                            if "==" in line))
+    assert {n: constraints.get(n) for n in pinned} == pinned, "requirements.txt and constraints.txt disagree"
+    assert "myst-nb" not in pinned and "sphinx" not in pinned  # the book's build tools stay out of Binder
+
+
+def test_the_binder_environment_stays_under_300_mb():
+    import binder_env
+
+    found = binder_env.closure()
+    total = sum(binder_env.installed_bytes(dist) for dist in found.values())
+    print(f"Binder's requirements.txt: {len(found)} packages, {total / 1e6:.0f} MB installed")
+    assert total <= 300e6, f"requirements.txt installs {total / 1e6:.0f} MB (budget 300 MB)"
+    assert total > 50e6, "the size was not measured (numpy alone is larger)"

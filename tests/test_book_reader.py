@@ -210,6 +210,32 @@ def test_phone_layout(browser, server, page_name):  # noqa: F811
         context.close()
 
 
+DESKTOP_FIT_JS = """() => ({
+  equations: [...document.querySelectorAll('.bd-article mjx-container[display="true"]')].map(m => ({
+    id: (m.closest('div.math') || {}).id || (m.getAttribute('aria-label') || m.textContent).slice(0, 60),
+    content: m.scrollWidth, box: m.clientWidth})),
+  code: [...document.querySelectorAll('.bd-article div.highlight pre, .bd-article div.cell_output pre')].map(p => ({
+    line: p.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 60),
+    content: p.scrollWidth, box: p.clientWidth})),
+})"""
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_equations_and_code_fit_the_column_on_a_desktop(browser, server, page_name):  # noqa: F811
+    """At 1280 px nothing is cut off: a display equation fits its column
+    (long ones are broken over lines), and a code line wraps."""
+    context, page, log = open_page(browser, server, page_name, viewport=DESKTOP)
+    try:
+        fit = page.evaluate(DESKTOP_FIT_JS)
+        wide = [f"{eq['id']!r} ({eq['content']} px in {eq['box']} px)" for eq in fit["equations"]
+                if eq["content"] > eq["box"] + 1]
+        assert not wide, f"{page_name}: display equations wider than the column at 1280 px: {wide}"
+        long = [f"{c['line']!r} ({c['content']} px in {c['box']} px)" for c in fit["code"] if c["content"] > c["box"] + 1]
+        assert not long, f"{page_name}: code wider than the column at 1280 px: {long}"
+    finally:
+        context.close()
+
+
 DARK_FIGURES_JS = """() => {
   const lum = c => { const m = c.match(/[\\d.]+/g); if (!m) return null;
     const [r, g, b, a] = m.map(Number); return {l: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255, a: a === undefined ? 1 : a}; };
@@ -246,3 +272,24 @@ def test_page_weight(browser, server, page_name):  # noqa: F811
         f"{page_name} transfers {totals['own'] / 1e6:.2f} MB of its own on first load "
         f"(budget {page_weight.PAGE_BUDGET / 1e6:.0f} MB, MathJax and theme assets excluded)"
     )
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if p.startswith("chapters/0")])
+def test_a_tap_opens_a_figure_full_size_on_a_phone(browser, server, page_name):  # noqa: F811
+    context, page, log = open_page(browser, server, page_name, viewport=PHONE)
+    try:
+        image = page.locator(".bd-article img").first
+        image.scroll_into_view_if_needed()
+        shown = image.evaluate("img => ({width: img.getBoundingClientRect().width, natural: img.naturalWidth})")
+        image.click()
+        dialog = page.locator("dialog.bp-zoom[open]")
+        assert dialog.count() == 1, f"{page_name}: tapping a figure opened nothing"
+        big = dialog.locator("img").evaluate("img => img.getBoundingClientRect().width")
+        assert big >= 0.45 * shown["natural"] and big > 1.5 * shown["width"], (
+            f"{page_name}: the full-size figure is {big:.0f} px wide (in the page {shown['width']:.0f} px, "
+            f"bitmap {shown['natural']} px)")
+        page.keyboard.press("Escape")
+        assert page.locator("dialog.bp-zoom").count() == 0, "Escape does not close the full-size figure"
+        assert not log.problems, "\n".join(log.problems)
+    finally:
+        context.close()

