@@ -90,9 +90,9 @@ def _stack_loss_autodiff(act, gain, depth, width, n, seed, skip=False):
     G = rng.standard_normal((n, width))
     H, Zs, Hs = bp.Tensor(H0), [], []
     for W in Ws:
-        Z = H @ W
+        Z = (H @ W).retain_grad()     # intermediate gradients are freed unless retained
         Zs.append(Z)
-        H = {"tanh": Z.tanh, "sigmoid": Z.sigmoid, "relu": Z.relu}[act]() + (H if skip else 0.0)
+        H = ({"tanh": Z.tanh, "sigmoid": Z.sigmoid, "relu": Z.relu}[act]() + (H if skip else 0.0)).retain_grad()
         Hs.append(H)
     return (H * (G / n)).sum(), Ws, Zs, Hs
 
