@@ -199,8 +199,10 @@ def layer_gradient_norms(activation="tanh", gain=1.0, depth=20, width=64, n=64, 
     With ``skip=True`` every layer is a residual block, :math:`H_\ell =
     H_{\ell-1} + \phi(H_{\ell-1} W_\ell)`: the backward pass becomes
     :math:`\partial L/\partial H_{\ell-1} = \partial L/\partial H_\ell +
-    \delta_\ell W_\ell^\top`, so the signal from the top reaches every
-    layer through the identity path, whatever the layers in between do.
+    \delta_\ell W_\ell^\top`: the product of the blocks' Jacobians
+    :math:`\prod_\ell (I + J_\ell)` always contains the identity term, so the
+    signal from the top reaches every layer directly unless the layers' own
+    terms cancel or swamp it.
 
     Returns a dict of arrays over layers :math:`\ell = 1..\text{depth}`
     (index 0 is the layer next to the input): ``delta_norm``
