@@ -38,7 +38,7 @@ def check_minibatch_variance(answer, n=100, batch_size=10, sigma2=2.0, name="var
 
 # -- one epoch of mini-batch SGD on linear regression ---------------------------
 
-def _epoch(w, b, x, y, lr, batch_size, *, mean=True, factor=2.0, keep_last=True, full=False):
+def _epoch(w, b, x, y, lr, batch_size, *, mean=True, factor=2.0, keep_last=True, full=False, by_B=False):
     x, y = np.asarray(x, float), np.asarray(y, float)
     n = len(x)
     for start in range(0, n, batch_size):
@@ -48,6 +48,8 @@ def _epoch(w, b, x, y, lr, batch_size, *, mean=True, factor=2.0, keep_last=True,
         xb, yb = (x, y) if full else (x[idx], y[idx])
         r = factor * (w * xb + b - yb)
         gw, gb = (np.mean(r * xb), np.mean(r)) if mean else (np.sum(r * xb), np.sum(r))
+        if by_B:
+            gw, gb = np.sum(r * xb) / batch_size, np.sum(r) / batch_size
         w, b = w - lr * gw, b - lr * gb
     return (float(w), float(b))
 
@@ -61,6 +63,8 @@ _SGD_EPOCH_MISTAKES = [
             "The step went uphill: subtract lr times the gradient, whose sign follows the residual w·x + b − y."),
     Mistake(lambda w, b, x, y, lr, batch_size: _epoch(w, b, x, y, lr, batch_size, keep_last=False),
             "The last, smaller batch was dropped: when B does not divide N the epoch ends with a batch of N mod B samples."),
+    Mistake(lambda w, b, x, y, lr, batch_size: _epoch(w, b, x, y, lr, batch_size, by_B=True),
+            "The last batch has only N mod B examples: divide by its own size (use np.mean), not by B."),
     Mistake(lambda w, b, x, y, lr, batch_size: _epoch(w, b, x, y, lr, batch_size, full=True),
             "Each step used the gradient on all the data: a mini-batch step uses only its batch's samples."),
 ]
