@@ -174,7 +174,7 @@ class Tensor:
     def backward(self, gradient=None):
         r"""Fill ``.grad`` of every tensor this one depends on, by the chain rule.
 
-        For a scalar the seed is :math:`\partial L/\partial L = 1`; for a
+        For a scalar the starting gradient is :math:`\partial L/\partial L = 1`; for a
         non-scalar pass ``gradient`` (same shape) explicitly.
         """
         if gradient is None:
@@ -182,7 +182,7 @@ class Tensor:
                 raise ValueError(f"backward() needs a scalar or an explicit gradient; shape is {self.shape}")
             gradient = np.ones_like(self._data)
         gradient = _as_float_array(gradient, "gradient")
-        if gradient.shape != self.shape:  # never broadcast the seed silently
+        if gradient.shape != self.shape:  # never broadcast the starting gradient silently
             raise ValueError(f"backward(gradient): gradient has shape {gradient.shape} "
                              f"but the tensor has shape {self.shape}; they must match")
         order, seen, stack = [], set(), [(self, False)]

@@ -176,7 +176,7 @@ def mlp2_gradients(params, X, Y, activation="tanh"):
     return {"W1": X.T @ delta1, "b1": delta1.sum(axis=0), "W2": cache["H"].T @ delta2, "b2": delta2.sum(axis=0)}
 
 
-def layer_gradient_norms(activation="tanh", gain=1.0, depth=20, width=64, n=64, seed=0):
+def layer_gradient_norms(activation="tanh", gain=1.0, depth=20, width=64, n=64, seed=0, skip=False):
     r"""Forward and backward through ``depth`` layers :math:`H_\ell =
     \phi(H_{\ell-1} W_\ell)`, weights :math:`W_\ell \sim \mathcal N(0,
     \text{gain}^2/\text{width})`, and report what reaches each layer.
@@ -193,12 +193,22 @@ def layer_gradient_norms(activation="tanh", gain=1.0, depth=20, width=64, n=64, 
     ``gain = 1`` is Xavier/Glorot's variance :math:`1/\text{width}` for
     square layers, ``gain = √2`` He's :math:`2/\text{width}`.
 
+    With ``skip=True`` every layer is a residual block, :math:`H_\ell =
+    H_{\ell-1} + \phi(H_{\ell-1} W_\ell)`: the backward pass becomes
+    :math:`\partial L/\partial H_{\ell-1} = \partial L/\partial H_\ell +
+    \delta_\ell W_\ell^\top`: the product of the blocks' Jacobians
+    :math:`\prod_\ell (I + J_\ell)` always contains the identity term, so the
+    signal from the top reaches every layer directly unless the layers' own
+    terms cancel or swamp it.
+
     Returns a dict of arrays over layers :math:`\ell = 1..\text{depth}`
     (index 0 is the layer next to the input): ``delta_norm``
     (:math:`\|\delta_\ell\|_F = \|\partial L/\partial Z_\ell\|_F`, the
     signal the recursion carries down), ``weight_grad_norm``
-    (:math:`\|\partial L/\partial W_\ell\|_F`) and ``activation_std``
-    (the standard deviation of :math:`H_\ell`).
+    (:math:`\|\partial L/\partial W_\ell\|_F`), ``output_grad_norm``
+    (:math:`\|\partial L/\partial H_\ell\|_F`, the gradient that arrives
+    at the layer's output) and ``activation_std`` (the standard deviation of
+    :math:`H_\ell`).
 
     >>> r = layer_gradient_norms("relu", gain=2 ** 0.5, depth=10)
     >>> r["delta_norm"].shape, bool(0.2 < r["delta_norm"][0] / r["delta_norm"][-1] < 5)
@@ -206,29 +216,41 @@ def layer_gradient_norms(activation="tanh", gain=1.0, depth=20, width=64, n=64, 
     >>> r = layer_gradient_norms("sigmoid", gain=1.0, depth=10)
     >>> bool(r["delta_norm"][0] / r["delta_norm"][-1] < 1e-4)
     True
+    >>> r = layer_gradient_norms("sigmoid", gain=1.0, depth=10, skip=True)
+    >>> bool(r["output_grad_norm"][0] / r["output_grad_norm"][-1] > 0.5)
+    True
     """
     name = _activation_name(activation)
     gain = positive_number(gain, "gain")   # a 0-d array too
     depth, width, n = _positive_int(depth, "depth"), _positive_int(width, "width"), _positive_int(n, "n")
     check_size(depth * (width * width + 3 * n * width), "depth * (width**2 + 3 n width) (weights and activations)")
+    if not isinstance(skip, (bool, np.bool_)):
+        raise TypeError(f"skip must be True or False, got {skip!r}")
     phi, dphi = ACTIVATIONS[name]
-    rng = as_rng(seed)
-    H = [rng.standard_normal((n, width))]
-    weights = [rng.standard_normal((width, width)) * (gain / np.sqrt(width)) for _ in range(depth)]
-    G = rng.standard_normal((n, width))
-    Z = []
+    H0, weights, G = _random_stack(gain, depth, width, n, seed)
+    H, Z = [H0], []
     for W in weights:                          # forward: keep every Z and H for the backward pass
         Z.append(H[-1] @ W)
-        H.append(phi(Z[-1]))
-    delta_norm, weight_grad_norm = np.empty(depth), np.empty(depth)
+        H.append(phi(Z[-1]) + (H[-1] if skip else 0.0))
+    delta_norm, weight_grad_norm, output_grad_norm = np.empty(depth), np.empty(depth), np.empty(depth)
     dH = G / n                                 # ∂L/∂H_depth
     for layer in reversed(range(depth)):       # backward: the δ recursion
+        output_grad_norm[layer] = np.linalg.norm(dH)
         delta = dH * dphi(Z[layer])
         delta_norm[layer] = np.linalg.norm(delta)
         weight_grad_norm[layer] = np.linalg.norm(H[layer].T @ delta)
-        dH = delta @ weights[layer].T
+        dH = delta @ weights[layer].T + (dH if skip else 0.0)
     return {"delta_norm": delta_norm, "weight_grad_norm": weight_grad_norm,
+            "output_grad_norm": output_grad_norm,
             "activation_std": np.array([h.std() for h in H[1:]])}
+
+
+def _random_stack(gain, depth, width, n, seed):
+    """The input, the weights and the top-layer loss weights G of :func:`layer_gradient_norms`."""
+    rng = as_rng(seed)
+    H0 = rng.standard_normal((n, width))
+    weights = [rng.standard_normal((width, width)) * (gain / np.sqrt(width)) for _ in range(depth)]
+    return H0, weights, rng.standard_normal((n, width))
 
 
 def graph_storage(tensor):
@@ -340,7 +362,7 @@ def mlp_pass_steps(x=None, y=None, W1=None, b1=None, W2=None, b2=None):
         ("Forward: the loss L = ½(ŷ − y)².", {"L": f"L = ½(ŷ − y)²\n= {L:.3g}"}, {"L"}),
     ]
     backward = [
-        ("Backward: δ₂ = ∂L/∂ŷ = ŷ − y (the seed ∂L/∂L = 1 times the loss's derivative).",
+        ("Backward: δ₂ = ∂L/∂ŷ = ŷ − y (the starting gradient ∂L/∂L = 1 times the loss's derivative).",
          {"L": "∂L/∂L = 1", "yhat": f"∂L/∂ŷ = {d_yhat:.3g}"}, {"yhat"}, [("yhat", "L")]),
         ("Backward: the output weights, ∂L/∂w₂ = δ₂ · h and ∂L/∂b₂ = δ₂.",
          {"W2": f"∂L/∂w₂ =\n{_vec(d_W2)}", "b2": f"∂L/∂b₂ = {d_b2:.3g}"}, {"W2", "b2"}, [("W2", "yhat"), ("b2", "yhat")]),

@@ -38,6 +38,7 @@ __all__ = [
     "linreg_minimum",
     "predicted_gradient_variance",
     "measured_gradient_variance",
+    "noise_floor",
     "robbins_monro",
     "run_sgd",
     "steps_per_epoch",
@@ -229,9 +230,13 @@ def measured_gradient_variance(per_sample_grads, batch_size, draws=2000, seed=0)
     the mean over ``draws`` random batches (each without replacement, as one
     batch of a shuffled epoch).
 
-    >>> g = np.array([[1.0], [-1.0], [3.0], [-3.0]])
-    >>> measured_gradient_variance(g, 4, draws=10)
-    0.0
+    At :math:`B = N` every batch is the whole data set; what is left is the
+    rounding error of two means that are equal in exact arithmetic (about
+    :math:`10^{-31}` for gradients of order 1), computed, not special-cased.
+
+    >>> g = np.array([[1.0], [-1.5], [3.25], [-3.0]])
+    >>> measured_gradient_variance(g, 4, draws=10) < 1e-28
+    True
     """
     g, n, b = _grads_and_batch(per_sample_grads, batch_size)
     draws = _positive_int("draws", draws)
@@ -241,9 +246,37 @@ def measured_gradient_variance(per_sample_grads, batch_size, draws=2000, seed=0)
     idx = np.argsort(rng.random((draws, n)), axis=1)[:, :b]
     batch_means = g[idx].mean(axis=1)
     deviation = batch_means - g.mean(axis=0)
-    if b == n:
-        return 0.0
     return float(np.mean(np.sum(deviation**2, axis=1)))
+
+
+def noise_floor(per_sample_grads, lr, batch_size):
+    r"""Predicted excess loss at which constant-rate SGD settles near a
+    minimum :math:`\theta^*` of a loss with Hessian :math:`H`, to first order in
+    :math:`\eta`:
+
+    .. math::
+
+        \mathbb E\,[L(\theta) - L^*] \approx \frac{\eta}{4B}\,\frac{N-B}{N-1}\,
+        \operatorname{tr}\Sigma^*,
+        \qquad \Sigma^* = \frac1N\sum_i (g_i - \bar g)(g_i - \bar g)^\top ,
+
+    with ``per_sample_grads`` the gradients :math:`g_i` of the single-sample
+    losses *at the minimum* (one row each). Derivation: near
+    :math:`\theta^*` the error :math:`e = \theta - \theta^*` follows
+    :math:`e \leftarrow e - \eta(He + \xi)` with noise covariance
+    :math:`\frac{N-B}{N-1}\Sigma^*/B`; its stationary covariance :math:`C`
+    solves :math:`HC + CH = \eta\,\frac{N-B}{N-1}\Sigma^*/B + O(\eta^2)`, and the
+    excess loss is :math:`\tfrac12\operatorname{tr}(HC)`. It treats the
+    batches as independent draws.
+
+    >>> g = np.array([[1.0], [-1.0], [3.0], [-3.0]])   # tr Sigma = 5
+    >>> round(noise_floor(g, 0.1, 1), 12)
+    0.125
+    """
+    g, n, b = _grads_and_batch(per_sample_grads, batch_size)
+    lr = _positive_float("lr", lr)
+    trace = float(np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1)))
+    return lr / (4.0 * b) * (n - b) / (n - 1) * trace
 
 
 # --------------------------------------------------------------------------
@@ -285,7 +318,8 @@ def run_sgd(optimizer, x, y, params0, batch_size, epochs, seed=0, schedule=None,
     epoch, drawn from ``seed``), and ``optimizer`` takes one step per batch
     with the batch's mean gradient.
 
-    ``schedule(t)`` (optional) sets ``optimizer.lr`` before step ``t = 0, 1, …``.
+    ``schedule(t)`` (optional) sets ``optimizer.lr`` before step ``t = 0, 1, …``;
+    the optimizer's own rate is restored when the run ends.
     Returns a dict with ``path`` (shape ``(steps + 1, 2)``), ``loss`` (full
     loss at every point of the path) and ``evals`` (per-sample gradient
     evaluations spent to reach each point: the sum of the batch sizes so far).
@@ -309,15 +343,18 @@ def run_sgd(optimizer, x, y, params0, batch_size, epochs, seed=0, schedule=None,
     rng = as_rng(seed)
     optimizer.reset()
     path, evals = [p.copy()], [0]
-    t = 0
-    for _ in range(epochs):
-        for xb, yb in minibatches(x, y, b, shuffle=shuffle, seed=rng):
-            if schedule is not None:
-                optimizer.lr = _scheduled_lr(schedule, t)
-            p = optimizer.step(p, linreg_grad(p, xb, yb))
-            path.append(p)
-            evals.append(evals[-1] + len(xb))
-            t += 1
+    t, lr0 = 0, optimizer.lr
+    try:
+        for _ in range(epochs):
+            for xb, yb in minibatches(x, y, b, shuffle=shuffle, seed=rng):
+                if schedule is not None:
+                    optimizer.lr = _scheduled_lr(schedule, t)
+                p = optimizer.step(p, linreg_grad(p, xb, yb))
+                path.append(p)
+                evals.append(evals[-1] + len(xb))
+                t += 1
+    finally:
+        optimizer.lr = lr0             # the caller's optimizer keeps its own rate
     path = np.array(path)
     return {"path": path, "loss": linreg_loss(path, x, y), "evals": np.array(evals)}
 

@@ -119,14 +119,17 @@ def test_hidden_delta_each_mistake_gets_its_hint_and_the_answer_is_never_shown(c
 
 
 def test_relu_gain_accepts_rounded_values_and_hints_mistakes(capsys):
-    for good in (1.41, 1.414, 2 ** 0.5, np.sqrt(2.0)):
+    """The leaky-ReLU gain sqrt(2 / (1 + 0.2^2)) = 1.3868 to three digits passes; He's sqrt 2 does not."""
+    for good in (1.39, 1.387, (2 / 1.04) ** 0.5):
         assert exercises.check_relu_gain(good) is True
     capsys.readouterr()
-    for wrong, words in [(1.0, "Xavier"), (2.0, "√2, not 2"), (1.25, "Close"), (1.75, "smaller")]:
+    for wrong, words in [(1.0, "Xavier"), (2 ** 0.5, "He's gain"), (1.414, "He's gain"), ((2 / 1.2) ** 0.5, "α²"),
+                         (2 / 1.04, "square root"), (2.0, "standard deviation")]:
         assert exercises.check_relu_gain(wrong) is False
-        assert words in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert words in out and "1.38" not in out and "1.39" not in out   # the expected value is never shown
     assert exercises.check_relu_gain(0.5) is False
-    assert "Set the activation to relu" in capsys.readouterr().out
+    assert "slope α = 0.2" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("check", [exercises.check_hidden_delta, exercises.check_relu_gain])

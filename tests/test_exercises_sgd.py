@@ -60,6 +60,16 @@ def test_sgd_epoch_right_answer_and_mistakes(capsys):
     for mistake in ex._SGD_EPOCH_MISTAKES:
         ok, out = run(capsys, exercises.check_sgd_epoch, mistake.answer)
         assert not ok and mistake.hint in out
+
+    def divides_by_B(w, b, x, y, lr, batch_size):     # the last, smaller batch divided by B
+        for s in range(0, len(x), batch_size):
+            xb, yb = x[s:s + batch_size], y[s:s + batch_size]
+            r = 2 * (w * xb + b - yb)
+            w, b = w - lr * np.sum(r * xb) / batch_size, b - lr * np.sum(r) / batch_size
+        return w, b
+
+    ok, out = run(capsys, exercises.check_sgd_epoch, divides_by_B)
+    assert not ok and "divide by its own size" in out
     ok, out = run(capsys, exercises.check_sgd_epoch, lambda *a: None)
     assert not ok and "return" in out
     ok, out = run(capsys, exercises.check_sgd_epoch, lambda *a: 1 / 0)

@@ -60,7 +60,33 @@ def test_measured_variance_agrees_with_prediction():
     for B in (1, 5, 25, 49):
         measured = sgd.measured_gradient_variance(g, B, draws=20000, seed=2)
         assert measured == pytest.approx(sgd.predicted_gradient_variance(g, B), rel=0.05)
-    assert sgd.measured_gradient_variance(g, 50, draws=5) == 0.0
+    full = sgd.measured_gradient_variance(g, 50, draws=5)   # computed, not special-cased: rounding only
+    assert 0.0 <= full < 1e-28
+
+
+def test_noise_floor_formula_and_measurement():
+    g = np.random.default_rng(3).normal(size=(20, 2))
+    trace = np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1))
+    assert sgd.noise_floor(g, 0.1, 1) == pytest.approx(0.1 / 4 * trace, rel=1e-12)
+    assert sgd.noise_floor(g, 0.1, 4) == pytest.approx(0.1 / 16 * 16 / 19 * trace, rel=1e-12)
+    assert sgd.noise_floor(g, 0.1, 20) == 0.0
+    # against SGD with independent batches (drawn with replacement, as the formula assumes):
+    # 400 chains from the minimum, averaged over their last 1500 of 3000 steps
+    x, y = bp.data.linear(n=128, w=1.0, b=0.5, noise=0.5, seed=4)
+    theta, L_star = sgd.linreg_minimum(x, y)
+    rng, lr = np.random.default_rng(0), 0.02
+    p = np.tile(theta, (400, 1))
+    excess = []
+    for step in range(3000):
+        i = rng.integers(0, x.size, size=400)
+        r = 2.0 * (p[:, 0] * x[i] + p[:, 1] - y[i])
+        p = p - lr * np.stack([r * x[i], r], axis=1)
+        if step >= 1500:
+            excess.append(np.mean(sgd.linreg_loss(p, x, y)) - L_star)
+    predicted = sgd.noise_floor(sgd.linreg_per_sample_grads(theta, x, y), lr, 1)   # B = 1: no finite-population factor
+    assert np.mean(excess) == pytest.approx(predicted, rel=0.1)
+    with pytest.raises(ValueError, match="lr"):
+        sgd.noise_floor(g, -0.1, 1)
 
 
 def test_steps_per_epoch_matches_minibatches():
@@ -97,8 +123,17 @@ def test_run_sgd_is_seeded_and_schedule_sets_the_rate(data):
     np.testing.assert_array_equal(a["path"], b["path"])
     assert not np.allclose(a["path"], c["path"])
     opt = bp.optim.SGD(1.0)
-    sgd.run_sgd(opt, x, y, [0.0, 0.0], 4, 1, schedule=lambda t: 0.5 / (t + 1))
-    assert opt.lr == pytest.approx(0.5 / 10)
+    seen = []
+    run = sgd.run_sgd(opt, x, y, [0.0, 0.0], 4, 1, schedule=lambda t: seen.append(0.5 / (t + 1)) or seen[-1])
+    first = run["path"][0] - 0.5 * sgd.linreg_grad(run["path"][0], *_first_batch(x, y, 4))
+    np.testing.assert_allclose(run["path"][1], first)      # the schedule's rate was used at step 0
+    assert len(seen) == 10
+    assert opt.lr == 1.0                  # and the caller's optimizer keeps its own rate afterwards
+
+
+def _first_batch(x, y, batch_size, seed=0):
+    xb, yb = next(iter(bp.data.minibatches(x, y, batch_size, shuffle=True, seed=bp._checks.as_rng(seed))))
+    return xb, yb
 
 
 def test_sgd_converges_to_the_least_squares_solution_with_a_decaying_rate(data):

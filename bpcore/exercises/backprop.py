@@ -151,24 +151,32 @@ def check_fixed_backward(candidate, name="fixed_backward"):
                           hint="Gradient-check each of the four gradients of your function: the wrong ones point at the wrong line.")
 
 
-# -- exploration: the gain that keeps ReLU gradients level -------------------------
+# -- by hand: the gain that keeps a leaky ReLU stack level ------------------------
 
 @never_raises
 def check_relu_gain(answer, name="relu_gain"):
-    r"""Check the initialisation gain (of the explorer's values) that keeps
-    the gradient norm of a deep ReLU stack about level: He's gain (one of
-    the explorer's values, to three significant digits).
+    r"""Check the initialisation gain that keeps the variance of the forward
+    signal (and of the error signal) level through a deep stack of leaky
+    ReLUs :math:`\phi(z) = \max(\alpha z, z)` with slope
+    :math:`\alpha = 0.2`, to three significant digits.
 
     >>> check_relu_gain(1.0)
-    ✗ relu_gain = 1.0 is not correct. Hint: Gain 1 is Xavier's choice for tanh. A ReLU zeroes about half of its inputs, so each layer halves the variance; the gain must make up for that factor of 2.
+    ✗ relu_gain = 1.0 is not correct. Hint: Gain 1 is Xavier's choice for tanh. Half of the inputs pass with slope 1 and half with slope α: compute E[φ(z)²] for z ~ N(0, v) and choose the gain that gives v back.
     False
     """
-    return check_value(answer, 2 ** 0.5, name=name, mistakes=[
-        Mistake(1.0, "Gain 1 is Xavier's choice for tanh. A ReLU zeroes about half of its inputs, so each layer "
-                     "halves the variance; the gain must make up for that factor of 2."),
-        Mistake(2.0, "The variance must double, so the standard deviation (the gain) grows by √2, not 2: "
-                     "look at gain 2 again, the gradient grows layer after layer."),
-        Mistake(1.25, "Close, but the gradient still shrinks towards the input; try the next value."),
-        Mistake(1.75, "At 1.75 the gradient already grows towards the input; try a smaller value."),
-    ], idea="He initialisation: choose the gain that keeps the variance of the signal the same from layer to layer.",
-       hint="Set the activation to relu and move the gain until the left curve stays flat near 1.")
+    alpha = 0.2
+    return check_value(answer, (2 / (1 + alpha ** 2)) ** 0.5, name=name, mistakes=[
+        Mistake(1.0, "Gain 1 is Xavier's choice for tanh. Half of the inputs pass with slope 1 and half with slope "
+                     "α: compute E[φ(z)²] for z ~ N(0, v) and choose the gain that gives v back."),
+        Mistake(2 ** 0.5, "That is He's gain for the plain ReLU. The leak also passes the negative half, scaled "
+                          "by α, so less variance is lost per layer."),
+        Mistake((2 / (1 + alpha)) ** 0.5, "The negative half passes αz, whose second moment is α² times that "
+                                          "of z, not α times."),
+        Mistake(2 / (1 + alpha ** 2), "That is the factor for the variance; the gain scales the standard "
+                                      "deviation: take the square root."),
+        Mistake(2.0, "The gain multiplies the standard deviation, not the variance, and the leak keeps part "
+                     "of the negative half."),
+    ], idea="Choose the gain that keeps the variance of the signal the same from layer to layer, "
+            "the argument behind He's gain for the plain ReLU.",
+       hint="Half of the inputs pass with slope 1 and half with slope α = 0.2: compute E[φ(z)²] for "
+            "z ~ N(0, v) and choose the gain that gives v back.")

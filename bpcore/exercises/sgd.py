@@ -71,7 +71,7 @@ _SGD_EPOCH_MISTAKES = [
     Mistake(lambda w, b, x, y, lr, batch_size: _epoch(w, b, x, y, lr, batch_size, keep_last=False),
             "The last, smaller batch was dropped: when B does not divide N the epoch ends with a batch of N mod B samples."),
     Mistake(lambda w, b, x, y, lr, batch_size: _epoch(w, b, x, y, lr, batch_size, over_b=True),
-            "The last batch is smaller: its mean divides by the number of samples it holds, not by batch_size."),
+            "The last batch has only N mod B examples: divide by its own size (use np.mean), not by B."),
     Mistake(lambda w, b, x, y, lr, batch_size: _epoch(w, b, x, y, lr, batch_size, full=True),
             "Each step used the gradient on all the data: a mini-batch step uses only its batch's samples."),
 ]
@@ -139,7 +139,7 @@ def check_robbins_monro(answer, name="valid_p"):
             return _report(False, _with_hint(f"{shown} is not correct",
                                              f"Choose among the exponents {list(ROBBINS_MONRO_CANDIDATES)}."))
         if 0.5 in got:
-            hint = "For p = 1/2, η_t² = η_0²/t and the harmonic series diverges: the noise never averages out."
+            hint = "For p = 1/2, η_t² = η_0²/t and the harmonic series diverges: the second condition fails (SGD may still improve; the conditions are sufficient, not necessary)."
         elif 1.5 in got:
             hint = "For p = 1.5 the steps themselves sum to a finite distance: SGD can stall before it arrives."
         elif 0.25 in got:

@@ -66,9 +66,11 @@ def plot_series(x, series, *, ax=None, logx=False, logy=False, xlabel="", ylabel
     return fig
 
 
-def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the input)", ylim=(1e-19, 1e5), figsize=(7.4, 3.6)):
+def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the input)", ylim=None, figsize=(7.4, 3.6),
+                         ylabel="$\\|\\partial L/\\partial Z_\\ell\\|$ relative to\nthe last layer (log scale)"):
     r"""One panel per activation: ``panels`` maps a title to a mapping
-    ``{legend name: per-layer values}``, drawn on a shared log axis. The
+    ``{legend name: per-layer values}``, each panel on its own log axis
+    (``ylim`` fixes a common range instead). The
     values are gradient norms relative to the last layer; a dotted line
     marks 1 (no change). The legend sits under the panels, off the data.
 
@@ -76,8 +78,8 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
     >>> [ax.get_title() for ax in fig.axes]
     ['tanh', 'relu']
     """
-    fig, axes = new_figure(1, len(panels), figsize=figsize, sharey=True,
-                           margins=dict(left=0.14, right=0.99, bottom=0.27, top=0.92, wspace=0.08))
+    fig, axes = new_figure(1, len(panels), figsize=figsize, sharey=ylim is not None,
+                           margins=dict(left=0.14, right=0.99, bottom=0.27, top=0.92, wspace=0.08 if ylim is not None else 0.3))
     axes = np.atleast_1d(axes)
     for ax, (title, curves) in zip(axes, panels.items()):
         for index, (name, values) in enumerate(curves.items()):
@@ -85,27 +87,36 @@ def plot_layer_gradients(panels, *, depth_label=r"layer $\ell$ (1 = next to the 
             ax.plot(np.arange(1, values.size + 1), values, label=name, markersize=3.5, **_styled(index))
         ax.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
         ax.set_yscale("log")
-        ax.set_ylim(*ylim)
-        _powers_of_ten(ax, 3)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        else:                                  # at least 1e-1..1e1, so that every panel shows a few decades
+            low, high = ax.get_ylim()
+            ax.set_ylim(min(low, 0.1), max(high, 10.0))
+        decades = np.log10(ax.get_ylim()[1] / ax.get_ylim()[0])
+        _powers_of_ten(ax, max(1, int(np.ceil(decades / 6))))
         ax.set_title(title)
         ax.set_xlabel(depth_label if ax is axes[len(axes) // 2] else "")
-    axes[0].set_ylabel("$\\|\\partial L/\\partial Z_\\ell\\|$ relative to\nthe last layer (log scale)")
+    axes[0].set_ylabel(ylabel)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), bbox_to_anchor=(0.55, 0.0), fontsize=9)
     return fig
 
 
-def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, reference_label="", figsize=(7.4, 3.0)):
+def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, reference_label="", limits=None,
+                       figsize=(7.4, 3.3)):
     r"""The depth explorer's two panels: the backpropagated gradient norm per
-    layer relative to the last layer (left, log axis from 1e-12 to 1e12) and
+    layer relative to the last layer (left, log axis) and
     the spread of the activations per layer (right). ``reference`` (a pair of
-    arrays) is drawn as a wide pale grey band for comparison.
+    arrays) is drawn as a wide pale grey band for comparison. ``limits`` is a
+    pair ``((low, high), (low, high))`` of y ranges for the two panels
+    (default: 1e-30..1e30 and 1e-15..1e15); the legend sits under the panels.
 
     >>> fig = plot_depth_profile([0.1, 1.0], [0.5, 0.4], title="tanh")
     >>> len(fig.axes)
     2
     """
-    fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(left=0.1, right=0.98, bottom=0.17, top=0.84, wspace=0.32))
+    fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(left=0.1, right=0.98, bottom=0.27, top=0.84, wspace=0.32))
+    (left_limits, right_limits) = limits if limits is not None else ((1e-30, 1e30), (1e-15, 1e15))
     delta_norm, activation_std = np.asarray(delta_norm, dtype=float), np.asarray(activation_std, dtype=float)
     layers = np.arange(1, delta_norm.size + 1)
     if reference is not None:
@@ -114,24 +125,25 @@ def plot_depth_profile(delta_norm, activation_std, *, title="", reference=None, 
         left.plot(layers, ref_delta / ref_delta[-1], color="0.75", linewidth=6, solid_capstyle="round", label=reference_label)
         right.plot(layers, ref_std, color="0.75", linewidth=6, solid_capstyle="round", label=reference_label)
     with np.errstate(divide="ignore", invalid="ignore"):
-        relative = np.clip(delta_norm / delta_norm[-1], 1e-30, 1e30)
+        relative = np.clip(delta_norm / delta_norm[-1], 1e-300, 1e300)
     left.plot(layers, relative, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting", gid="profile")
     right.plot(layers, activation_std, color=style.PALETTE["blue"], marker="o", markersize=3.5, label="this setting", gid="profile")
     left.axhline(1.0, color="0.4", linestyle=":", linewidth=1.0, zorder=0)
     left.set_yscale("log")
-    left.set_ylim(1e-12, 1e12)
-    _powers_of_ten(left, 4)
+    left.set_ylim(*left_limits)
+    _powers_of_ten(left, max(1, int(np.ceil(np.log10(left_limits[1] / left_limits[0]) / 6))))
     left.set_xlabel(r"layer $\ell$ (1 = next to the input)")
     left.set_ylabel(r"$\|\partial L/\partial Z_\ell\|\ /\ \|\partial L/\partial Z_\mathrm{last}\|$")
     left.set_title("gradient, backward")
     right.set_yscale("log")
-    right.set_ylim(1e-4, 1e4)
-    _powers_of_ten(right, 2)
+    right.set_ylim(*right_limits)
+    _powers_of_ten(right, max(1, int(np.ceil(np.log10(right_limits[1] / right_limits[0]) / 6))))
     right.set_xlabel(r"layer $\ell$")
     right.set_ylabel(r"std of the activations $H_\ell$")
     right.set_title("activations, forward")
-    if reference is not None:
-        left.legend(loc="lower right", fontsize=9)
+    if reference is not None:          # above the panels, off every curve
+        handles, labels = left.get_legend_handles_labels()
+        left.legend(handles, labels, loc="upper left", ncol=2, fontsize=9, bbox_to_anchor=(0.0, -0.22))
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     return fig
 
@@ -147,7 +159,7 @@ def set_depth_profile(fig, delta_norm, activation_std, title=""):
     """
     delta_norm, activation_std = np.asarray(delta_norm, dtype=float), np.asarray(activation_std, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        relative = np.clip(delta_norm / delta_norm[-1], 1e-30, 1e30)
+        relative = np.clip(delta_norm / delta_norm[-1], 1e-300, 1e300)
     layers = np.arange(1, delta_norm.size + 1)
     left, right = fig.axes[:2]
     (left_line,) = [line for line in left.get_lines() if line.get_gid() == "profile"]

@@ -1,6 +1,7 @@
 r"""Chapter 6 figures: gradient noise, cost of progress, the noise floor,
 escaping a shallow minimum, and mini-batch paths over a loss landscape."""
 
+import matplotlib
 import numpy as np
 
 from .. import style
@@ -40,7 +41,10 @@ def plot_cost_of_progress(runs, *, figsize=(7.4, 3.2)):
     r"""Excess loss :math:`L - L^*` of several runs against per-sample
     gradient evaluations (left) and against update steps (right), log axes.
 
-    ``runs`` maps a label to ``(evals, excess_loss)``.
+    ``runs`` maps a label to ``(evals, excess_loss)``, index 0 being the start
+    (0 evaluations, step 0), which a log axis cannot show: it is drawn as a
+    dotted horizontal line. Step :math:`t` is drawn at :math:`x = t`, and each
+    curve is a staircase, since the loss only changes at an update.
 
     >>> fig = plot_cost_of_progress({"B = 1": ([0, 1, 2], [1.0, 0.5, 0.2])})
     >>> [ax.get_xlabel() for ax in fig.axes]
@@ -50,9 +54,14 @@ def plot_cost_of_progress(runs, *, figsize=(7.4, 3.2)):
     for k, (name, (evals, excess)) in enumerate(runs.items()):
         evals, excess = np.asarray(evals, float), np.asarray(excess, float)
         kw = dict(color=COLOURS[k % 6], linestyle=LINESTYLES[k % 6], label=name, linewidth=1.6)
-        marker = dict(marker=MARKERS[k % 6], markersize=4, markevery=max(1, len(evals) // 12))
-        left.plot(np.maximum(evals, 1), excess, **kw, **marker)
-        right.plot(np.arange(len(excess)) + 1, excess, **kw, **marker)
+        marker = dict(marker=MARKERS[k % 6], markersize=4, markevery=max(1, (len(evals) - 1) // 12))
+        left.plot(evals[1:], excess[1:], drawstyle="steps-post", **kw, **marker)
+        right.plot(np.arange(1, len(excess)), excess[1:], drawstyle="steps-post", **kw, **marker)
+        if k == 0:
+            for ax in (left, right):
+                ax.axhline(excess[0], color="0.5", linestyle=":", linewidth=1.0, zorder=0)
+                ax.annotate("start", (0.99, excess[0]), xycoords=("axes fraction", "data"), ha="right", va="bottom",
+                            fontsize=8, color="0.4")
     for ax in (left, right):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -134,11 +143,17 @@ def plot_minibatch_paths(W, B, L, path, full_path, evals, excess, full_evals, fu
 
     >>> W, B = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
     >>> fig = plot_minibatch_paths(W, B, W**2 + B**2, [[1, 1], [0, 0]], [[1, 1], [0.5, 0.5]], [0, 4], [1.0, 0.1], [0, 4], [1.0, 0.5])
-    >>> len(fig.axes)
-    2
+    >>> len(fig.axes)   # two panels and the contours' colour bar
+    3
     """
     fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=margins)
     plot_contour(W, B, L, ax=left, levels=14, log=True, colorbar=False)
+    filled = next(c for c in left.collections if isinstance(c, matplotlib.contour.ContourSet) and c.filled)
+    bar = fig.colorbar(filled, ax=left, fraction=0.06, pad=0.03)      # the contour levels, log-spaced
+    bar.ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=6))
+    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.LogFormatterSciNotation())
+    bar.ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    bar.set_label(r"$L - L^*$", labelpad=2)
     x_lim, y_lim = left.get_xlim(), left.get_ylim()
     fx, fy = _clipped_path(full_path, x_lim, y_lim)
     left.plot(fx, fy, "--s", color=style.PALETTE["black"], markersize=3.5, linewidth=1.4, label="full batch", gid="path:1")
@@ -147,10 +162,14 @@ def plot_minibatch_paths(W, B, L, path, full_path, evals, excess, full_evals, fu
     left.set_xlim(*x_lim)
     left.set_ylim(*y_lim)
     left.legend(loc="lower left", frameon=True, framealpha=0.85)
-    right.plot(np.maximum(full_evals, 1), full_excess, "--s", color=style.PALETTE["black"], markersize=3.5, label="full batch", gid="curve:1")
-    right.plot(np.maximum(evals, 1), excess, "-", color=style.PALETTE["vermillion"], linewidth=1.0, label="mini-batch", gid="curve:0")
+    # index 0 is the start, at 0 evaluations: off a log axis, so each curve begins after the first step
+    right.plot(np.asarray(full_evals)[1:], np.asarray(full_excess)[1:], "--s", color=style.PALETTE["black"], markersize=3.5,
+               label="full batch", gid="curve:1")
+    right.plot(np.asarray(evals)[1:], np.asarray(excess)[1:], "-", color=style.PALETTE["vermillion"], linewidth=1.0,
+               label="mini-batch", gid="curve:0")
     right.set_xscale("log")
     right.set_yscale("log")
+    right.set_xlim(1, 1.3 * max(np.asarray(evals)[-1], np.asarray(full_evals)[-1]))   # the same for every batch size
     right.set_xlabel("per-sample gradient evaluations")
     right.set_ylabel(r"excess loss $L - L^*$")
     right.legend(loc="lower left")

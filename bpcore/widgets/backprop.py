@@ -50,7 +50,7 @@ def mlp_pass_figure(step=1, **network):
 
 def mlp_pass_stepper(**network):
     r"""Step through one forward and backward pass of a 2 → 2 → 1 tanh
-    network, one layer at a time: values in the boxes, gradients under them."""
+    network, one layer at a time: values in the boxes, gradients in orange next to them."""
     stages = backprop.mlp_pass_steps(**network)
     count = len(stages)
     controls = {"step": ipywidgets.IntSlider(value=1, min=1, max=count, step=1, description="step", **_slider_style())}
@@ -62,7 +62,7 @@ def mlp_pass_stepper(**network):
         scrub_name="step", scrub_values=range(1, count + 1),
         scrub_labels=[f"{i}: {stage['note'].split(':')[0]}" for i, stage in enumerate(stages, start=1)],
         caption="One forward and one backward pass through x → z = xW₁ + b₁ → h = tanh z → ŷ = h·w₂ + b₂ → L = ½(ŷ − y)²: "
-                "forward values in the boxes, gradients ∂L/∂· under them.",
+                "forward values in the boxes, gradients ∂L/∂· in orange next to them (above the top row, below the others).",
         param_label="step", alts=alts,
         text="Two-layer forward/backward stepper: run the notebook in Jupyter to use the slider.",
     )
@@ -98,14 +98,29 @@ def depth_figure(activation="tanh", gain=1.0, depth=20):
     reference = _profile(activation, _REFERENCE_GAIN[activation], int(depth))
     return plots.plot_depth_profile(result["delta_norm"], result["activation_std"], title=title,
                                     reference=(reference["delta_norm"], reference["activation_std"]),
-                                    reference_label=_REFERENCE_NAME[activation])
+                                    reference_label=_REFERENCE_NAME[activation], limits=_depth_limits(activation, int(depth)))
+
+
+@functools.lru_cache(maxsize=64)
+def _depth_limits(activation, depth):
+    """y ranges (whole decades) that hold the curves of the slider's gains, so that the fast
+    redraw, which keeps the axes, does not clip a curve. The smallest and the largest gain bound
+    the curves (both quantities grow with the gain), so only those two are computed."""
+    extremes = [_profile(activation, g, depth) for g in (GAINS[0], GAINS[-1])]
+    relative = np.concatenate([np.clip(r["delta_norm"] / r["delta_norm"][-1], 1e-300, 1e300) for r in extremes])
+    spread = np.concatenate([r["activation_std"] for r in extremes])
+
+    def decades(values):
+        values = values[np.isfinite(values) & (values > 0)]
+        return (10.0 ** np.floor(np.log10(min(values.min(), 0.1))), 10.0 ** np.ceil(np.log10(max(values.max(), 10.0))))
+    return decades(relative), decades(spread)
 
 
 def _depth_title(activation, gain, depth):
     result = _profile(activation, float(gain), int(depth))
     ratio = result["delta_norm"][0] / result["delta_norm"][-1]
     return (f"{activation}, gain {_gain_text(float(gain))}, {int(depth)} layers: "
-            f"layer 1 gets {ratio:.1e} × the last layer's gradient norm")
+            f"layer 1 gets {ratio:.1e} × the last layer's error signal ‖δ‖")
 
 
 def _move_depth(fig, activation, gain, depth):
@@ -128,8 +143,8 @@ def depth_explorer(activation="tanh", gain=1.0, depth=20):
     return _explorable(
         depth_figure, controls, [[controls["activation"], controls["gain"]], [controls["depth"]]],
         scrub_name="gain", scrub_values=GAINS, scrub_labels=[f"gain {_gain_text(g)}" for g in GAINS],
-        caption=(f"{depth} {activation} layers of width 64, weights drawn with standard deviation gain/√64: the gradient "
-                 f"norm ‖∂L/∂Z_ℓ‖ per layer relative to the last layer (left) and the spread of the activations (right); "
+        caption=(f"{depth} {activation} layers of width 64, weights drawn with standard deviation gain/√64: the error "
+                 f"signal ‖δ_ℓ‖ = ‖∂L/∂Z_ℓ‖ per layer relative to the last layer (left) and the spread of the activations (right); "
                  f"pale grey band: the {_REFERENCE_NAME[activation]} initialisation."),
         param_label="initialisation gain", alts=alts,
         text="Gradient-norm-against-depth explorer: run the notebook in Jupyter to move the sliders.",

@@ -30,13 +30,13 @@ def minibatch_paths_figure(batch_size=8, lr=0.1, epochs=3, start=(-0.5, 2.0), n=
     and the same number of epochs.
 
     >>> fig = minibatch_paths_figure(batch_size=64, epochs=1)
-    >>> len(fig.axes)
-    2
+    >>> len(fig.axes)   # two panels and the contours' colour bar
+    3
     """
     W, B, L, L_star, mini, full = _runs(batch_size, lr, epochs, start, n, noise, seed)
     fig = plots.plot_minibatch_paths(
         W, B, L - L_star, mini["path"], full["path"], mini["evals"], mini["loss"] - L_star,
-        full["evals"], full["loss"] - L_star, figsize=(7.4, 3.1), margins=dict(TWO_PANELS, right=0.96))
+        full["evals"], full["loss"] - L_star, figsize=(7.4, 3.1), margins=dict(TWO_PANELS, right=0.96, wspace=0.5))
     left_title, right_title = _titles(batch_size, lr, epochs, mini, L_star)
     fig.axes[0].set_title(left_title)
     fig.axes[1].set_title(right_title)
@@ -58,7 +58,7 @@ def _titles(batch_size, lr, epochs, mini, L_star):
 
 
 def _move_minibatch(fig, batch_size, lr, epochs, start=(-0.5, 2.0), n=256, noise=0.5, seed=0):
-    left, right = fig.axes
+    left, right = fig.axes[:2]
     _, _, _, L_star, mini, full = _runs(batch_size, lr, epochs, start, n, noise, seed)
     changed = []
     for index, run in enumerate((mini, full)):
@@ -66,7 +66,7 @@ def _move_minibatch(fig, batch_size, lr, epochs, start=(-0.5, 2.0), n=256, noise
         px, py = plots.landscapes._clipped_path(run["path"], left.get_xlim(), left.get_ylim())
         line.set_data(px, py)
         curve, = [a for a in right.get_lines() if a.get_gid() == f"curve:{index}"]
-        curve.set_data(np.maximum(run["evals"], 1), run["loss"] - L_star)
+        curve.set_data(run["evals"][1:], (run["loss"] - L_star)[1:])   # the start (0 evaluations) is off a log axis
         changed += [line, curve]
     left_title, right_title = _titles(batch_size, lr, epochs, mini, L_star)
     left.title.set_text(left_title)
