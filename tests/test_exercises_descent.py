@@ -55,11 +55,16 @@ def test_optimal_rate(capsys):
 
 
 def test_basin(capsys):
-    assert run(capsys, exercises.check_basin, 0)[0]
-    assert run(capsys, exercises.check_basin, np.int64(0))[0]
-    passed, out = run(capsys, exercises.check_basin, 1)
-    assert not passed and "first step is long" in out
+    # the default start (1.8, 0.3): the long first step lands just right of the saddle
+    assert run(capsys, exercises.check_basin, 1)[0]
+    assert run(capsys, exercises.check_basin, np.int64(1))[0]
+    passed, out = run(capsys, exercises.check_basin, 0)
+    assert not passed and "first few steps" in out
     assert run(capsys, exercises.check_basin, 1, lr=0.01)[0]     # small steps stay in the start's basin
+    # from (1.9, 0.3) the first step crosses the ridge into the global basin
+    assert run(capsys, exercises.check_basin, 0, start=(1.9, 0.3))[0]
+    passed, out = run(capsys, exercises.check_basin, 1, start=(1.9, 0.3))
+    assert not passed and "first step is long" in out
 
 
 @pytest.mark.parametrize("checker", [exercises.check_directional_derivative, exercises.check_gradient_descent,

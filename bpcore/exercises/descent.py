@@ -125,7 +125,7 @@ def check_optimal_rate(answer, condition=10.0, name="rate"):
 
 
 @never_raises
-def check_basin(answer, start=(1.9, 0.3), lr=0.1, steps=400, name="basin"):
+def check_basin(answer, start=(1.8, 0.3), lr=0.1, steps=400, name="basin"):
     r"""Check which minimum of ``bp.surfaces.DoubleWell()`` (0 = the global
     one, 1 = the local one) gradient descent reaches from ``start`` with
     step ``lr`` after ``steps`` steps. The answer is the index 0 or 1.

@@ -104,7 +104,7 @@ def plot_convergence(distances, predicted, *, ax=None, xlabel="step $k$", ylabel
         ax.plot(steps, d, _LINESTYLES[k % 4], color=colour, label=label)
         marks = steps[:: max(1, len(steps) // 6)]                  # a few open circles, visible on the line
         ax.plot(marks, d[0] * predicted[label] ** marks, "o", color="black", markerfacecolor="none", markersize=6,
-                label="predicted $\\rho^k$" if k == 0 else None)
+                label="predicted $\\rho^k \\, \\|e_0\\|$" if k == 0 else None)
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
