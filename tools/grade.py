@@ -56,6 +56,7 @@ def main(argv=None) -> int:
     parser.add_argument("--time-limit", type=float, default=300, help="seconds per submission (all its runs)")
     parser.add_argument("--cell-time-limit", type=float, default=120, help="seconds per cell")
     parser.add_argument("--check-time-limit", type=float, default=60, help="seconds per exercise's check")
+    parser.add_argument("--call-time-limit", type=float, default=5, help="seconds per call of a student's function")
     parser.add_argument("--memory-limit", type=float, default=3.0, help="GiB of address space per sandbox")
     parser.add_argument("--only", nargs="+", type=Path, default=None,
                         help="regrade only these submissions (paths under DIR); keep the others' results")
@@ -78,7 +79,7 @@ def main(argv=None) -> int:
             parser.error("none of --only is a submission under DIR")
     else:
         todo = paths
-    limits = sandbox.Limits(cell=args.cell_time_limit, check=args.check_time_limit,
+    limits = sandbox.Limits(cell=args.cell_time_limit, check=args.check_time_limit, call=args.call_time_limit,
                             memory=int(args.memory_limit * 2 ** 30))
     stage = sandbox.Stage(ROOT)
     try:

@@ -28,7 +28,8 @@ SUSPICIOUS = [
     (r"\bctypes\b", "uses ctypes"),
     (r"settrace|setprofile|addaudithook", "installs a trace/audit hook"),
     (r"\bsetattr\s*\(\s*(np|numpy|bp|bpcore|math|builtins|json)\b", "sets attributes of a library"),
-    (r"^\s*(np|numpy|bp|bpcore|math|json)(\.\w+)+\s*=[^=]", "assigns into a library"),
+    (r"^\s*(np|numpy|numeric|bp|bpcore|core|math|json)(\.\w+)+\s*=[^=]", "assigns into a library"),
+    (r"\bnumpy\._core\b|\bnumpy\.core\b|\bnp\._core\b", "reaches into numpy's internals"),
     (r"\bthreading\b|multiprocessing|subprocess|os\.fork|os\.system|Popen|os\.exec|os\.spawn|"
      r"start_new_session|os\.setsid",
      "starts background work or processes"),
