@@ -44,19 +44,15 @@ def _with_stubs(nb, answers):
 def _attacks(book, subs):
     """Every attack of the issue's table, the two hangs, and the limits."""
     core = ROOT / "bpcore" / "exercises" / "_core.py"
-    always_true = ("\\n\\ndef check_value(*a, **k):\\n    print('✓ correct')\\n    return True\\n"
-                   "check_function = check_value\\n")
+    always_true = "\n\ndef check_value(*a, **k):\n    print('✓ correct')\n    return True\n\ncheck_function = check_value\n"
     return {
         # 1. Always-true checkers appended to bpcore on disk: the sandbox's copy and the real one.
         "attack-append-core.ipynb": [
-            "import bpcore, os\n"
-            f"for path in [os.path.join(os.path.dirname(bpcore.__file__), 'exercises', '_core.py'), {str(core)!r}]:\n"
-            "    try:\n"
-            f"        open(path, 'a').write('{always_true}')\n"
-            "    except OSError:\n"
-            "        pass\n"
-            "eta_max = ...",
-            None],
+            "import bpcore, os\neta_max = ...\n"
+            "open(os.path.join(os.path.dirname(bpcore.__file__), 'exercises', '_core.py'), 'a')"
+            f".write({always_true!r})",
+            f"open({str(core)!r}, 'a').write({always_true!r})\n"
+            "import importlib, bpcore.exercises._core\nimportlib.reload(bpcore.exercises._core)"],
         # 2. numpy's less_equal replaced, so that isclose is always true.
         "attack-less-equal.ipynb": [
             "import numpy, numpy._core.numeric as numeric\n"
@@ -294,6 +290,9 @@ def test_every_attack_earns_nothing(graded, name):
 
 def test_attacks_that_touch_the_system_are_flagged_for_review(graded):
     rows = graded["rows"]
+    status = rows["attack-append-core.ipynb"]["status"]
+    assert "raised PermissionError" in status or "Read-only file system" in status, status   # the sandbox's copy
+    assert "raised FileNotFoundError" in status, status                            # the real bpcore: not there
     for name in ["attack-append-core.ipynb", "attack-less-equal.ipynb", "attack-read-solutions.ipynb",
                  "attack-array-stack.ipynb", "attack-detached.ipynb", "hang-ignores-signals.ipynb",
                  "hang-in-function.ipynb"]:
