@@ -79,7 +79,7 @@ class Stage:
             path.chmod(0o755 if path.is_dir() else 0o644)
         self.dir.chmod(0o755)
         (self.dir / "jobs").chmod(0o711)
-        self._uids = list(range(UID_BASE, UID_BASE + 512))
+        self._uids = [uid for uid in range(UID_BASE, UID_BASE + 512) if not _user_exists(uid)]
         self._lock = threading.Lock()
 
     def take_uid(self) -> int:
@@ -92,6 +92,16 @@ class Stage:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _user_exists(uid: int) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwuid(uid)
+        return True
+    except KeyError:
+        return False
 
 
 def _system_binds() -> list[str]:

@@ -17,6 +17,8 @@ import ast
 import builtins
 import contextlib
 import io
+import sys
+import threading
 
 import numpy as np
 
@@ -208,6 +210,43 @@ def _arguments(spec, call):
     return args, kwargs
 
 
+class _ThreadOutput:
+    """sys.stdout that a thread can capture for itself (redirect_stdout is
+    process-wide: the main thread's progress lines would land in a
+    checker's messages)."""
+
+    def __init__(self, real):
+        self.real, self.local = real, threading.local()
+
+    def write(self, text):
+        target = getattr(self.local, "buffer", None)
+        return (target if target is not None else self.real).write(text)
+
+    def flush(self):
+        target = getattr(self.local, "buffer", None)
+        return (target if target is not None else self.real).flush()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+_INSTALL = threading.Lock()
+
+
+@contextlib.contextmanager
+def _captured():
+    with _INSTALL:
+        for name in ("stdout", "stderr"):
+            if not isinstance(getattr(sys, name), _ThreadOutput):
+                setattr(sys, name, _ThreadOutput(getattr(sys, name)))
+    buffer = io.StringIO()
+    sys.stdout.local.buffer = sys.stderr.local.buffer = buffer
+    try:
+        yield buffer
+    finally:
+        sys.stdout.local.buffer = sys.stderr.local.buffer = None
+
+
 def decide(sources: list[str], runs, exercises) -> tuple[bool, list[str], list[str]]:
     """(passed, messages for the student, problems for the instructor) of one
     exercise. ``runs`` is the sandbox's data for its check cells."""
@@ -245,8 +284,7 @@ def decide(sources: list[str], runs, exercises) -> tuple[bool, list[str], list[s
                 messages.append("✗ the check's data could not be read.")
                 passed = False
                 continue
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            with _captured() as out:
                 try:
                     verdict = checker(*args, **kwargs)
                 except BaseException as error:   # a checker never raises; defensive
