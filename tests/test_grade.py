@@ -384,3 +384,64 @@ def test_regrading_one_submission_leaves_the_others_alone(graded, tmp_path):
 def test_grading_time_is_modest(graded):
     print(f"graded {len(graded['rows'])} submissions in {graded['seconds']:.0f} s")
     assert graded["seconds"] < 240
+
+
+# -- the grader's side alone (no sandbox) ------------------------------------------------
+
+def test_plain_data_round_trips_and_nothing_else_is_accepted():
+    import numpy as np
+
+    from grading import plain
+
+    value = [1, 2.5, float("nan"), "text", None, True, (1, 2), {"a": np.arange(3.0)}, np.float32(1.5), ...]
+    back = plain.decode(json.loads(plain.dumps(value)))
+    assert back[:2] == [1, 2.5] and np.isnan(back[2]) and back[3:6] == ["text", None, True]
+    assert back[6] == (1, 2) and np.array_equal(back[7]["a"], np.arange(3.0)) and back[9] is Ellipsis
+    assert type(back[8]) is np.float32
+    for forged in [{"__reduce__": "os.system"}, {"__ndarray__": "O", "shape": [1], "data": [1]},
+                   {"__ndarray__": "<f8", "shape": [2], "data": [1]}, {"passed": True}, {"__tuple__": 1}]:
+        with pytest.raises(plain.PlainError):
+            plain.decode(forged)
+    assert type(plain.decode({"__object__": "Sneaky"})).__name__ == "Sneaky"    # an inert stand-in
+
+
+def test_the_verdict_takes_the_chapters_own_arguments_and_rejects_a_changed_call():
+    import bpcore.exercises as exercises
+
+    from grading import verdict
+
+    source = "passed = bp.exercises.check_critical_learning_rate(eta_critical, x=2.0)"
+    calls = verdict.expected_calls(source)
+    assert [(c["name"], c["positional"], c["keywords"]) for c in calls] == \
+        [("check_critical_learning_rate", [("student", None)], {"x": ("literal", 2.0)})]
+    run = {"calls": [{"checker": "check_critical_learning_rate", "args": [0.4], "kwargs": {"x": 2.0}}]}
+    assert verdict.decide([source], [run], exercises)[0] is True
+    # x=1.0 from the sandbox is ignored: the chapter says x=2.0, where 0.4 is right and 1.0 is not.
+    run = {"calls": [{"checker": "check_critical_learning_rate", "args": [1.0], "kwargs": {"x": 1.0}}]}
+    assert verdict.decide([source], [run], exercises)[0] is False
+    # Another checker's name in the data is tampering.
+    run = {"calls": [{"checker": "check_one_step_rate", "args": [0.4], "kwargs": {}}]}
+    passed, messages, problems = verdict.decide([source], [run], exercises)
+    assert not passed and problems
+
+
+def test_a_function_is_judged_from_its_recorded_results():
+    import bpcore.exercises as exercises
+
+    from grading import plain, verdict
+
+    cases = [(2.0, -0.5, 1.0, 3.0, 0.1), (2.0, -0.5, 2.0, 3.0, 0.1), (-1.0, 0.3, -1.5, 0.5, 0.05),
+             (0.0, 0.0, 3.0, -2.0, 0.2)]
+
+    def step(W, b, x, y, lr):
+        g = -(y - (W * x + b))
+        return W - lr * g * x, b - lr * g
+
+    records = [[plain.key(c, {}), {"result": plain.encode(step(*c))}] for c in cases]
+    source = "passed = bp.exercises.check_neuron_step(my_neuron_step)"
+    run = {"calls": [{"checker": "check_neuron_step", "args": [{"__function__": "0"}], "kwargs": {},
+                      "functions": {"0": records}}]}
+    assert verdict.decide([source], [run], exercises)[0] is True
+    records[1][1] = {"raised": "ZeroDivisionError", "message": "ZeroDivisionError: ✓ fine"}
+    passed, messages, _ = verdict.decide([source], [run], exercises)
+    assert not passed and "raised ZeroDivisionError" in messages[0] and "✓" not in messages[0]
