@@ -35,6 +35,7 @@ INSIDE = "/opt/bpgrade"
 GRACE = 3.0                     # seconds past a limit before the sandbox is killed
 MAX_OUTPUT = 64 * 2 ** 20       # bytes of events read from one run
 UID_BASE = 61000                # sandboxes run as UID_BASE + slot
+LOCKS = Path(tempfile.gettempdir()) / "bpgrade-uids"
 
 
 def available() -> bool:
@@ -81,13 +82,31 @@ class Stage:
         (self.dir / "jobs").chmod(0o711)
         self._uids = [uid for uid in range(UID_BASE, UID_BASE + 512) if not _user_exists(uid)]
         self._lock = threading.Lock()
+        self._held = {}
 
     def take_uid(self) -> int:
-        with self._lock:
-            return self._uids.pop(0)
+        """A uid no other sandbox uses now, in this grader or another one
+        running at the same time (a lock file per uid)."""
+        import fcntl
+
+        LOCKS.mkdir(mode=0o700, exist_ok=True)
+        while True:
+            with self._lock:
+                for uid in list(self._uids):
+                    handle = open(LOCKS / str(uid), "w")
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except OSError:
+                        handle.close()
+                        continue
+                    self._uids.remove(uid)
+                    self._held[uid] = handle
+                    return uid
+            time.sleep(0.5)
 
     def give_uid(self, uid: int) -> None:
         with self._lock:
+            self._held.pop(uid).close()
             self._uids.append(uid)
 
     def cleanup(self) -> None:
