@@ -67,8 +67,8 @@ def main(argv=None) -> int:
     directory = args.directory.resolve()
     if not directory.is_dir():
         parser.error(f"{directory} is not a directory")
-    if not sandbox.available():
-        parser.error("bubblewrap (bwrap), setpriv and prlimit are needed: apt-get install bubblewrap util-linux")
+    if sandbox.unavailable():
+        parser.error(f"no sandbox: {sandbox.unavailable()}")
     chapters = load_chapters(args.chapters)
     paths = submissions(directory)
     if args.only:

@@ -38,9 +38,18 @@ UID_BASE = 61000                # sandboxes run as UID_BASE + slot
 LOCKS = Path(tempfile.gettempdir()) / "bpgrade-uids"
 
 
+def unavailable() -> str | None:
+    """Why no sandbox can be made here, or None."""
+    missing = [tool for tool in ("bwrap", "setpriv", "prlimit") if shutil.which(tool) is None]
+    if missing:
+        return (f"{', '.join(missing)} not found: apt-get install bubblewrap util-linux")
+    if os.geteuid() != 0:
+        return "the grader runs as root (it gives each sandbox a user id of its own)"
+    return None
+
+
 def available() -> bool:
-    return shutil.which("bwrap") is not None and shutil.which("setpriv") is not None \
-        and shutil.which("prlimit") is not None
+    return unavailable() is None
 
 
 @dataclass
