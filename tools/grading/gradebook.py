@@ -172,5 +172,5 @@ li{{list-style:none}} dt{{font-weight:bold;float:left;width:7em}}</style></head>
 <dl>{''.join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in (h.split(": ", 1) for h in header))}</dl>
 <ul>{''.join(rows)}</ul>
 </body></html>
-"""
+""".replace("<ul></ul>", "")
     Path(f"{base}.html").write_text(page, encoding="utf-8")
