@@ -15,7 +15,7 @@ from editions import METADATA_KEY, SOLUTION, exercises, read, solution_cells, ta
 
 from . import sandbox, verdict
 
-MAX_RUNS = 4          # a first run and up to three without what hung or crashed
+MAX_RUNS = 5          # a first run, and again without what hung or crashed (a crash: after a second try)
 _DECIDE = threading.Lock()   # checkers print; their output is captured one at a time
 
 # Code a student has no reason to write in an exercise: shown to the
@@ -192,6 +192,7 @@ def _grade(path, result, chapters, stage, limits, time_limit):
            "cell_time_limit": limits.cell, "check_time_limit": limits.check, "call_time_limit": limits.call}
     deadline = time.monotonic() + time_limit
     timed_out = {}      # label -> why its check never finished
+    died = set()        # cells whose process died once
     outcome = None
     for _ in range(MAX_RUNS):
         if time.monotonic() >= deadline:
@@ -215,8 +216,11 @@ def _grade(path, result, chapters, stage, limits, time_limit):
                 problems.append(f"cell {where} ran past its time limit ({limits.cell:g} s) and ignored the "
                                 "interrupt: the sandbox was killed and the cell skipped")
                 result.review.append("killed")
+            elif where not in died:   # once may be the machine (out of memory): run it again as it is
+                died.add(where)
+                continue
             else:
-                problems.append(f"the kernel died in cell {where} (crash, os._exit or out of memory); "
+                problems.append(f"the kernel died in cell {where} twice (crash, os._exit or out of memory); "
                                 "the cell was skipped")
             job["skip_cells"].append(where)
         elif why == "check" and where in result.scores:
@@ -226,6 +230,9 @@ def _grade(path, result, chapters, stage, limits, time_limit):
                             f"{'killed' if outcome.killed else 'restarted'} without it")
             result.review.append("killed" if outcome.killed else "crashed")
             job["skip_checks"].append(where)
+        elif outcome.died and ("phase", why) not in died:   # once may be the machine: again
+            died.add(("phase", why))
+            continue
         else:
             problems.append("the sandbox did not start" if why == "startup" else f"the run ended early ({why})")
             if outcome.stderr.strip():
