@@ -4,7 +4,7 @@
 #               with numpy's optional CPU features off), the browser test
 # and for instructors (chapters/appendix/instructors.md):
 #   make student                  the student edition in _build/student/
-#   make grade SUBMISSIONS=DIR    grade submitted notebooks into DIR/grades.csv
+#   make grade SUBMISSIONS=DIR    grade submitted notebooks (sandboxed) into DIR/grades.csv, ...
 #   make pdf    the book as one PDF, _build/html/backprop-book.pdf (needs Chromium)
 #
 # Everything is installed on demand, so both work on a fresh machine with
@@ -105,11 +105,14 @@ _build/student/.stamp: $(VENV)/.book-deps _vendor/.stamp $(BOOK_INPUTS) tools/st
 	$(BIN)/python tools/student_edition.py build
 	touch $@
 
-# Grade every .ipynb under SUBMISSIONS into SUBMISSIONS/grades.csv and
-# SUBMISSIONS/feedback/ (fresh kernel per notebook, in parallel).
+# Grade every .ipynb under SUBMISSIONS, each in its own bubblewrap sandbox
+# (apt-get install bubblewrap), into SUBMISSIONS/grades.csv, gradebook.csv,
+# canvas.csv, gradescope.csv and feedback/. GRADE_OPTIONS passes options,
+# e.g. GRADE_OPTIONS="--only DIR/one.ipynb" to regrade one submission.
 grade: setup
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
-	$(BIN)/python tools/grade.py "$(SUBMISSIONS)"
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR [GRADE_OPTIONS=...]"; exit 2; }
+	@command -v bwrap >/dev/null || { echo "make grade needs bubblewrap: apt-get install bubblewrap"; exit 2; }
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" $(GRADE_OPTIONS)
 
 # ---- tests ------------------------------------------------------------------
 
