@@ -166,7 +166,6 @@ def check_adamw_vs_l2(answer, p=2.0, lr=0.01, weight_decay=0.1, name="after_one_
                                 "normalisation m̂/√v̂, so the first step has size η."),
         Mistake((l2, l2), "AdamW does not pass the decay through Adam's normalisation: it multiplies p by 1 − ηλ."),
         Mistake((p - lr * wd, l2), "AdamW's decay is proportional to p: p − ηλp = (1 − ηλ)p."),
-        Mistake((adamw, p - lr * wd * p * lr), "With L2 the gradient is λp; Adam's first step then has size η in that direction."),
     ]
     mistakes = [m for m in candidates if not np.allclose(m.answer, (adamw, l2), rtol=ADAMW_RTOL)]
     return check_value(answer, (adamw, l2), name=name, mistakes=mistakes, rtol=ADAMW_RTOL,

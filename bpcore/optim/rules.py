@@ -285,7 +285,9 @@ class Momentum(Optimizer):
     baked into :math:`\Delta\theta`, PyTorch's form applies the new
     :math:`\eta` to the whole buffer.  A third form,
     :math:`u_t = \beta u_{t-1} + (1-\beta) g_t` (an exponential average,
-    "dampening" in PyTorch), shrinks the step by :math:`1-\beta`.
+    "dampening" in PyTorch), shrinks the step by :math:`1-\beta` (exactly
+    so only from :math:`u_0 = 0`; PyTorch's dampening leaves the first
+    buffer value :math:`u_1 = g_1` undamped).
 
     **Nesterov.** Sutskever et al. (2013) take the gradient at the
     look-ahead point :math:`\theta_{t-1} + \beta\,\Delta\theta_{t-1}`.
