@@ -122,6 +122,9 @@ def linreg_loss(params, x, y):
     """
     x, y = _data(x, y)
     p = _params(params)
+    if p.ndim == 2 and p.shape[0] * x.size > 2 ** 20:    # a long path on a large data set: in row blocks
+        rows = max(1, 2 ** 20 // x.size)                # (no (steps, N) temporary; the same result per row)
+        return np.concatenate([linreg_loss(p[i:i + rows], x, y) for i in range(0, p.shape[0], rows)])
     r = p[..., 0, None] * x + p[..., 1, None] - y
     out = np.mean(r * r, axis=-1)
     return float(out) if out.ndim == 0 else out

@@ -249,3 +249,12 @@ def test_robbins_monro_schedule_checks_its_step():
     assert schedule(100) == 0.05
     with pytest.raises(TypeError, match="t \\(the step number\\) must be a real number"):
         schedule("a")
+
+
+def test_linreg_loss_of_a_long_path_in_blocks_equals_row_by_row():
+    """Above 2**20 entries the path is evaluated in row blocks: the same numbers, bit for bit."""
+    x, y = bp.data.linear(n=4096, w=2.0, b=-0.5, noise=0.5, seed=0)
+    path = np.random.default_rng(0).normal(size=(600, 2))            # 600 * 4096 > 2**20
+    rows = np.array([sgd.linreg_loss(p, x, y) for p in path])
+    assert np.array_equal(sgd.linreg_loss(path, x, y), rows)
+    assert sgd.linreg_loss(path[:3], x, y).shape == (3,)
