@@ -75,7 +75,7 @@ def training_progress_explorer(frames, xs, ys, X, labels, run, epoch=None):
     epoch = epochs[-1] if epoch is None else int(epoch)
     controls = {"epoch": ipywidgets.SelectionSlider(options=epochs, value=epoch, description="epoch", **_slider_style())}
     figure = functools.partial(training_progress_figure, frames=frames, xs=xs, ys=ys, X=X, labels=labels, run=run)
-    alts = [f"Decision boundary of the network after {e} epochs over the training points, and the "
+    alts = [f"Decision boundary of the network {_left_title(e)} over the training points, and the "
             f"training and validation loss curves with epoch {e} marked (validation loss {run['val_loss'][e]:.3f})."
             for e in epochs]
     return _explorable(
