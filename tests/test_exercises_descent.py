@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from bpcore import exercises
+from param_ids import stable_id
 
 ODD = [None, Ellipsis, "6", 1 + 2j, float("nan"), [1.0, 2.0], [], object()]
 
@@ -69,7 +70,7 @@ def test_basin(capsys):
 
 @pytest.mark.parametrize("checker", [exercises.check_directional_derivative, exercises.check_gradient_descent,
                                      exercises.check_optimal_rate, exercises.check_basin])
-@pytest.mark.parametrize("answer", ODD, ids=repr)
+@pytest.mark.parametrize("answer", ODD, ids=stable_id)
 def test_odd_answers_never_raise(capsys, checker, answer):
     passed, out = run(capsys, checker, answer)
     assert passed is False and out.startswith("✗")

@@ -7,6 +7,7 @@ import pytest
 
 from bpcore import exercises
 from bpcore.exercises import landscape as ex
+from param_ids import stable_id
 
 ODD = [None, Ellipsis, "2.5", 1 + 2j, float("nan"), [1.0, 2.0, 3.0], [], object()]
 
@@ -72,13 +73,13 @@ def test_best_slope(capsys):
 
 @pytest.mark.parametrize("checker", [exercises.check_least_squares, exercises.check_grid_evaluations,
                                      exercises.check_mse_grid])
-@pytest.mark.parametrize("answer", ODD, ids=repr)
+@pytest.mark.parametrize("answer", ODD, ids=stable_id)
 def test_odd_answers_never_raise(capsys, checker, answer):
     passed, out = run(capsys, checker, answer)
     assert passed is False and out.startswith("✗")
 
 
-@pytest.mark.parametrize("answer", ODD, ids=repr)
+@pytest.mark.parametrize("answer", ODD, ids=stable_id)
 def test_best_slope_odd_answers(capsys, answer):
     passed, out = run(capsys, exercises.check_best_slope, answer, x=[0.0, 1.0, 2.0], y=[0.0, 1.0, 2.0])
     assert passed is False and out.startswith("✗")
