@@ -44,21 +44,22 @@ BY_HAND = {
     "check_grid_evaluations": (1, lambda a: exercises.check_grid_evaluations(*a)),
     "check_best_slope": (1, lambda a: exercises.check_best_slope(*a, *bp.widgets.landscape.FIT_DATA, b=1.0)),
     "check_directional_derivative": (1, lambda a: exercises.check_directional_derivative(*a)),
-    "check_optimal_rate": (1, lambda a: exercises.check_optimal_rate(*a, condition=10)),
+    "check_optimal_rate": (1, lambda a: exercises.check_optimal_rate(*a, condition=4)),
+    "check_hessian_test": (1, lambda a: exercises.check_hessian_test(*a)),
     "check_basin": (1, lambda a: exercises.check_basin(*a)),
     "check_hidden_delta": (1, lambda a: exercises.check_hidden_delta(*a)),
     "check_relu_gain": (1, lambda a: exercises.check_relu_gain(*a)),
-    "check_bias_step": (2, lambda a: exercises.check_bias_step(*a)),
+    "check_bias_step": (2, lambda a: exercises.check_bias_step(*a, x=2.0)),
     "check_critical_learning_rate": (1, lambda a: exercises.check_critical_learning_rate(*a, x=2.0)),
-    "check_one_step_rate": (1, lambda a: exercises.check_one_step_rate(*a)),
+    "check_one_step_rate": (1, lambda a: exercises.check_one_step_rate(*a, x=2.0)),
     "check_gradient_ratio": (1, lambda a: exercises.check_gradient_ratio(*a)),
     "check_minibatch_variance": (1, lambda a: exercises.check_minibatch_variance(*a, n=100, batch_size=10, sigma2=2.0)),
-    "check_escape_fraction": (1, lambda a: exercises.check_escape_fraction(*a, batch_size=2, lr=0.05)),
-    "check_bias_correction": (1, lambda a: exercises.check_bias_correction(*a, g=2.0, beta1=0.9, t=3)),
-    "check_momentum_beta": (1, lambda a: exercises.check_momentum_beta(*a, condition=100)),
+    "check_escape_fraction": (1, lambda a: exercises.check_escape_fraction(*a, batch_size=1, lr=0.025)),
+    "check_bias_correction": (1, lambda a: exercises.check_bias_correction(*a, g=2.0, beta1=0.8, t=4)),
+    "check_momentum_beta": (1, lambda a: exercises.check_momentum_beta(*a, condition=400)),
     "check_adamw_vs_l2": (1, lambda a: exercises.check_adamw_vs_l2(*a, p=2.0, lr=0.01, weight_decay=0.1)),
-    "check_parameter_count": (1, lambda a: exercises.check_parameter_count(*a, sizes=[2, 32, 32, 2])),
-    "check_step_count": (1, lambda a: exercises.check_step_count(*a, n=300, batch_size=32, epochs=150)),
+    "check_parameter_count": (1, lambda a: exercises.check_parameter_count(*a, sizes=[2, 64, 2])),
+    "check_step_count": (1, lambda a: exercises.check_step_count(*a, n=400, batch_size=48, epochs=150)),
     "check_early_stopping_epoch": (1, lambda a: exercises.check_early_stopping_epoch(*a, VAL, train_loss=TRAIN)),
 }
 
@@ -111,7 +112,8 @@ def test_each_catalogued_mistake_gets_its_own_hint(checker, capsys):
             answers[slot] = mistake.answer
             assert call(answers) is False
             line = capsys.readouterr().out.splitlines()[slot]
-            assert line.startswith("✗") and line.endswith(mistake.hint), f"{checker}: {mistake!r} -> {line}"
+            # its own hint (and, where two slips give the same value, the other's too)
+            assert line.startswith("✗") and mistake.hint in line, f"{checker}: {mistake!r} -> {line}"
 
 
 @pytest.mark.parametrize("checker", sorted(BY_HAND))

@@ -489,9 +489,13 @@ def check_value(answer, expected, *, name="your answer", hint="", idea=None, mis
             return _report(False, f"{name} = {_shown(numbers)} agrees with the answer to the digits it has, but not to "
                                   "the tolerance: give at least three significant digits, or an exact expression "
                                   "such as 2/7.")
-        for mistake in mistakes:
-            if _matches(numbers, mistake.answer, rtol, atol):
-                return _report(False, _with_hint(message, mistake.hint))
+        # Two slips can give the same number (at x = 2 the weight's gradient and a
+        # forward pass without the bias both give ∂L/∂b the same wrong value):
+        # then both hints are true, so both are given.
+        hints = list(dict.fromkeys(m.hint for m in mistakes if _matches(numbers, m.answer, rtol, atol)))
+        if hints:
+            return _report(False, _with_hint(message, hints[0] if len(hints) == 1 else
+                                             "More than one slip gives this value here. " + " Or: ".join(hints)))
         if integer and numbers.shape == () and abs(float(numbers) - float(expected)) == 1:
             return _report(False, f"{message}: it is off by one. Recount the first and the last item.")
         return _report(False, _with_hint(message, hint))

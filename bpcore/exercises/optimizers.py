@@ -18,10 +18,10 @@ def check_bias_correction(answer, g=2.0, beta1=0.9, t=3, name="m_t"):
     Answers to three significant digits. On made-up values (not the
     exercise's):
 
-    >>> check_bias_correction(0.75, g=1.0, beta1=0.5, t=2)
+    >>> check_bias_correction(0.875, g=1.0, beta1=0.5, t=3)
     ✓ m_t is correct.
     True
-    >>> check_bias_correction(1.0, g=1.0, beta1=0.5, t=2)
+    >>> check_bias_correction(1.0, g=1.0, beta1=0.5, t=3)
     ✗ m_t = 1.0 is not correct. Hint: That is the bias-corrected m̂_t; the running average itself starts at 0 and has not caught up yet.
     False
     """
