@@ -52,9 +52,6 @@ def notes_table(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0):
     return [(float(w), float(b), float(w * x + b - y)) for b in b_values for w in w_values]
 
 
-seed_table = notes_table   # the old name ("seed" meant the course notes); not in __all__
-
-
 def least_squares_line(x, y):
     r"""The minimum :math:`(w^\ast, b^\ast)` of :math:`\tfrac1n\sum_i (w x_i + b - y_i)^2`:
 

@@ -205,6 +205,10 @@ def basin_by_rate(makers, surface, x0, steps, tol=1e-6, grid=LR_GRID):
             for name, make in makers.items()}
 
 
+def _kind_of(value):
+    return repr(value) if isinstance(value, str) else type(value).__name__
+
+
 def basin_markdown(result, steps, names=("global", "local")):
     r"""A :func:`basin_by_rate` result as a Markdown table: one row per
     optimizer, one column per rate; a cell is the basin's initial (``G`` for
@@ -225,6 +229,20 @@ def basin_markdown(result, steps, names=("global", "local")):
     _check_mapping(result, "result", "an optimizer name to [(lr, run), ...], as basin_by_rate returns")
     if not result:
         raise ValueError("result must hold at least one optimizer")
+    for o_name, row in result.items():
+        if not isinstance(row, (list, tuple)) or not row:
+            raise TypeError(f"result[{o_name!r}] must be a non-empty list of (lr, run) pairs, as basin_by_rate "
+                            f"returns, got {_kind_of(row)}")
+        for pair in row:
+            if (not isinstance(pair, (list, tuple)) or len(pair) != 2 or not isinstance(pair[1], dict)
+                    or "minimum" not in pair[1] or "steps_to_tol" not in pair[1]):
+                raise TypeError(f"result[{o_name!r}] must hold (lr, run) pairs with run from descend_until, "
+                                f"as basin_by_rate returns, got {_kind_of(pair)}")
+            real_number(pair[0], f"the rate in result[{o_name!r}]")
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise TypeError(f"names must be a list of strings (the minima's names), got {_kind_of(names)}")
+    if not names or not all(names):
+        raise ValueError(f"names must hold at least one name and no empty one, got {names!r}")
     rows = list(result.values())
     rates = [lr for lr, _ in rows[0]]
     if any([lr for lr, _ in row] != rates for row in rows):
