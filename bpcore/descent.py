@@ -284,6 +284,7 @@ def linear_mse_hessian(x):
     [[2.0, 0.0], [0.0, 2.0]]
     """
     x = _finite_array(x, "x")
-    if x.ndim != 1:
-        raise ValueError(f"x must be a 1-D array of inputs (one feature), got shape {x.shape}")
+    if x.ndim > 2 or (x.ndim == 2 and x.shape[1] != 1):
+        raise ValueError(f"x must be a 1-D array of inputs or a column (one feature), got shape {x.shape}")
+    x = x.ravel()
     return 2.0 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
