@@ -11,7 +11,7 @@ from that.
 
 import numpy as np
 
-from ._checks import as_array, as_float64, check_callable, integer, real_number
+from ._checks import as_array, as_float64, check_callable, check_size, integer, real_number
 
 __all__ = ["directional_derivatives", "contraction_factor", "optimal_lr", "measured_rate",
            "steps_to_reach", "final_points", "basin_index", "backtracking_descent", "linear_mse_hessian"]
@@ -231,6 +231,7 @@ def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max
         grow = real_number(grow, "grow")
         if not grow > 1.0:
             raise ValueError(f"grow must be a number greater than 1 (or None), got {grow!r}")
+    check_size((steps + 1) * theta.size, "steps (the path)")
     max_halvings = integer(max_halvings, "max_halvings", minimum=1)
     if max_halvings > 1100:
         raise ValueError(f"max_halvings must be at most 1100 (the step would underflow), got {max_halvings}")
@@ -244,7 +245,11 @@ def backtracking_descent(f, grad_fn, x0, steps, lr0=1.0, shrink=0.5, c=1e-4, max
     if not np.isfinite(value):
         raise ValueError(f"f must be finite at x0, got {value!r}")
     for _ in range(steps):
-        g = as_float64(grad_fn(theta), "grad_fn(x)").reshape(theta.shape)
+        g = as_float64(grad_fn(theta), "grad_fn(x)")
+        if g.size != theta.size:
+            raise ValueError(f"grad_fn(x) must return one partial derivative per entry of x0 ({theta.size}), "
+                             f"got shape {g.shape}")
+        g = g.reshape(theta.shape)
         if not np.all(np.isfinite(g)):
             raise ValueError("grad_fn returned a non-finite gradient")
         slope = float(g @ g)
@@ -278,5 +283,8 @@ def linear_mse_hessian(x):
     >>> linear_mse_hessian([-1.0, 1.0]).tolist()
     [[2.0, 0.0], [0.0, 2.0]]
     """
-    x = _finite_array(x, "x").ravel()
+    x = _finite_array(x, "x")
+    if x.ndim > 2 or (x.ndim == 2 and x.shape[1] != 1):
+        raise ValueError(f"x must be a 1-D array of inputs or a column (one feature), got shape {x.shape}")
+    x = x.ravel()
     return 2.0 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])

@@ -411,7 +411,8 @@ def range_test_bracket(rates, smoothed, tolerance=0.2):
     which the smoothed loss ``smoothed`` (one value per step taken,
     ``len(smoothed) <= len(rates)``) comes within a factor
     ``1 + tolerance`` of its lowest value, to the rate of the last step
-    taken (where :func:`lr_range_test` stopped because the loss blew up).
+    taken (where :func:`lr_range_test` stopped because the loss blew up; its
+    loss may be infinite or NaN, and such values are left out of the lowest).
     Returns ``(low, high)``.
 
     Inside the bracket the smoothed loss wanders on a nearly flat floor, so
@@ -425,6 +426,11 @@ def range_test_bracket(rates, smoothed, tolerance=0.2):
     if smoothed.ndim != 1 or smoothed.size == 0 or rates.ndim != 1 or rates.size < smoothed.size:
         raise ValueError(f"smoothed must be a non-empty 1-D array no longer than rates, got shapes "
                          f"{smoothed.shape} and {rates.shape}")
+    if not np.all(np.isfinite(rates) & (rates > 0)):
+        raise ValueError("rates must be positive finite learning rates")
+    finite = np.isfinite(smoothed)     # the step that blew up may have recorded inf or NaN
+    if not finite.any():
+        raise ValueError("smoothed must hold at least one finite loss")
     tolerance = _positive(tolerance, "tolerance")
-    first = int(np.argmax(smoothed <= (1.0 + tolerance) * np.min(smoothed)))
+    first = int(np.argmax(finite & (smoothed <= (1.0 + tolerance) * np.min(smoothed[finite]))))
     return float(rates[first]), float(rates[smoothed.size - 1])

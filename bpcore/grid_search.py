@@ -12,9 +12,11 @@ cost of brute-force grid search, and the kinds of critical points (numpy only).
 """
 
 
+import math
+
 import numpy as np
 
-from ._checks import MAX_ELEMENTS, as_array, as_float64, check_callable, integer, real_number
+from ._checks import MAX_ELEMENTS, as_array, as_float64, check_callable, check_size, integer, real_number
 from ._grid_kernels import mse_moments
 
 __all__ = ["notes_table", "least_squares_line", "exact_mse_grid", "linear_mse_batch", "grid_search", "grid_evaluations",
@@ -52,9 +54,6 @@ def notes_table(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0):
     return [(float(w), float(b), float(w * x + b - y)) for b in b_values for w in w_values]
 
 
-seed_table = notes_table   # the old name ("seed" meant the course notes); not in __all__
-
-
 def least_squares_line(x, y):
     r"""The minimum :math:`(w^\ast, b^\ast)` of :math:`\tfrac1n\sum_i (w x_i + b - y_i)^2`:
 
@@ -79,13 +78,19 @@ def least_squares_line(x, y):
     return float(w_star * (sy / sx)), float(sy * (y_mean - w_star * x_mean))
 
 
+#: The most squared residuals :func:`exact_mse_grid` computes in one call (pure Python, ~1 µs each).
+EXACT_TERMS = 1_000_000
+
+
 def exact_mse_grid(x, y, w_values, b_values):
     r"""The MSE of :math:`\hat y = w x + b` at every grid point, computed in
     exact rational arithmetic (:class:`fractions.Fraction`) from the float
     inputs and rounded once at the end: the reference against which the
     floating-point methods of :func:`bpcore.landscape.loss_grid` are measured.
     Shape ``(len(b_values), len(w_values))``, as ``loss_grid``. Slow (pure
-    Python): meant for a few hundred points.
+    Python): meant for a few hundred points; at most :data:`EXACT_TERMS`
+    squared residuals (grid points times data points) per call. A loss
+    beyond the largest float64 is ``inf``, as rounding gives it.
 
     >>> exact_mse_grid([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], [2.0, 1.0], [1.0, 0.0])
     array([[0.        , 1.66666667],
@@ -97,12 +102,18 @@ def exact_mse_grid(x, y, w_values, b_values):
     if x.shape != y.shape:
         raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}; they must match")
     w_values, b_values = _vector(w_values, "w_values"), _vector(b_values, "b_values")
+    check_size(w_values.size * b_values.size * x.size, "len(w_values) * len(b_values) * len(x) (exact terms)",
+               limit=EXACT_TERMS)
     xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
     n = len(xs)
 
     def mse(w, b):
         w, b = Fraction(float(w)), Fraction(float(b))
-        return float(sum((w * xi + b - yi) ** 2 for xi, yi in zip(xs, ys)) / n)
+        exact = sum((w * xi + b - yi) ** 2 for xi, yi in zip(xs, ys)) / n
+        try:
+            return float(exact)
+        except OverflowError:      # beyond the largest float64: rounds to inf
+            return math.inf
 
     return np.array([[mse(w, b) for w in w_values] for b in b_values])
 

@@ -55,7 +55,11 @@ def text(value, spec=".6g"):
     """
     if not isinstance(spec, str):
         raise TypeError(f"spec must be a format spec string such as '.3f', got {spec!r}")
-    formatted = format(real_number(value, "value", finite=False), spec)
+    value = real_number(value, "value", finite=False)
+    try:
+        formatted = format(value, spec)
+    except ValueError as error:
+        raise ValueError(f"spec {spec!r} is not a format spec for a number: {error}") from None
     return ("\u2212" + formatted[1:]) if formatted.startswith("-") else formatted
 
 

@@ -277,6 +277,7 @@ def noise_floor(per_sample_grads, lr, batch_size):
     0.125
     """
     g, n, b = _grads_and_batch(per_sample_grads, batch_size)
+    check_finite(g, "per_sample_grads")
     lr = _positive_float("lr", lr)
     trace = float(np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1)))
     return lr / (4.0 * b) * (n - b) / (n - 1) * trace

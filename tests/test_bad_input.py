@@ -59,6 +59,10 @@ CATALOGUE = [
     ("log_softmax", losses.log_softmax, dict(z=[1.0, 2.0])),
     ("softmax_cross_entropy", losses.softmax_cross_entropy, dict(y_true=[0], logits=[[1.0, 2.0]])),
     ("softmax_cross_entropy_grad", losses.softmax_cross_entropy_grad, dict(y_true=[0], logits=[[1.0, 2.0]])),
+    ("binary_cross_entropy_with_logits", losses.binary_cross_entropy_with_logits,
+     dict(y_true=[1.0, 0.0], logits=[1.5, -0.5])),
+    ("binary_cross_entropy_with_logits_grad", losses.binary_cross_entropy_with_logits_grad,
+     dict(y_true=[1.0, 0.0], logits=[1.5, -0.5])),
     ("Tensor", Tensor, dict(data=[1.0, 2.0])),
     ("grad", autodiff.grad, dict(f=lambda w: (w * w).sum())),
     ("grad(f)", lambda x: autodiff.grad(lambda w: (w * w).sum())(x), dict(x=[1.0, 2.0])),
@@ -137,6 +141,7 @@ CATALOGUE = [
     ("make_tilts", sgd.make_tilts, dict(n=8, mean=1.0, std=2.0, seed=0)),
     ("escape_runs", sgd.escape_runs, dict(tilts=[1.0, 1.0], theta0=0.9, lr=0.1, batch_size=1, steps=3,
                                           seeds=[0, 1])),
+    ("noise_floor", sgd.noise_floor, dict(per_sample_grads=[[1.0], [-1.0], [3.0], [-3.0]], lr=0.1, batch_size=2)),
 ]
 
 #: The modules of the later chapters, one list each.
@@ -156,6 +161,17 @@ LATER_MODULES = {
         ("races.measured_rate", races.measured_rate, dict(path=[[8.0, 0.0], [4.0, 0.0], [2.0, 0.0], [1.0, 0.0]],
                                                           minimum=[0.0, 0.0], skip=1)),
         ("step_sizes", races.step_sizes, dict(optimizer=optim.Adagrad(lr=1.0), grads=[1.0, 1.0, 1.0], x0=0.0)),
+        ("momentum_critical_rate", races.momentum_critical_rate, dict(curvature=50.0, beta=0.9, nesterov=False)),
+        ("basin_by_rate", races.basin_by_rate, dict(makers={"GD": optim.SGD}, surface=surfaces.Quadratic(condition=1.0),
+                                                    x0=[1.0, 1.0], steps=3, tol=1e-6, grid=(0.5, 1.0))),
+        ("basin_markdown", races.basin_markdown,
+         dict(result=races.basin_by_rate({"GD": optim.SGD}, surfaces.Quadratic(condition=1.0), [1.0, 1.0], 3,
+                                         grid=(0.5, 3.0)), steps=3, names=("global", "local"))),
+        ("noisy_descent", races.noisy_descent, dict(optimizer=optim.SGD(0.1), surface=surfaces.Quadratic(condition=1.0),
+                                                    x0=[1.0, 1.0], steps=3, noise=0.1, seed=0,
+                                                    schedule=optim.StepLR(0.1, step_size=2))),
+        ("rmsprop_sharpness", races.rmsprop_sharpness, dict(lr=0.1, surface=surfaces.Quadratic(condition=1.0),
+                                                            x0=[1.0, 1.0], steps=3, alpha=0.99, eps=1e-8)),
     ],
     "descent": [
         ("directional_derivatives", descent.directional_derivatives, dict(gradient=[3.0, 4.0], angles=[0.0, 1.0])),
@@ -168,9 +184,15 @@ LATER_MODULES = {
                                                     lr=0.5, steps=1)),
         ("basin_index", descent.basin_index, dict(surface=surfaces.DoubleWell(), points=[[1.0, 0.0], [5.0, 5.0]],
                                                   tol=1e-3)),
+        ("backtracking_descent", descent.backtracking_descent,
+         dict(f=lambda p: float(p @ p), grad_fn=lambda p: 2 * p, x0=[1.0, -2.0], steps=3, lr0=1.0, shrink=0.5,
+              c=1e-4, max_halvings=10, grow=2.0)),
+        ("linear_mse_hessian", descent.linear_mse_hessian, dict(x=[-1.0, 0.5, 1.0])),
     ],
     "grid_search": [
-        ("seed_table", grid_search.seed_table, dict(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0)),
+        ("notes_table", grid_search.notes_table, dict(w_values=(1.0, 2.0), b_values=(1.0, 2.0), x=1.0, y=-1.0)),
+        ("exact_mse_grid", grid_search.exact_mse_grid, dict(x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0], w_values=[2.0, 1.0],
+                                                            b_values=[1.0, 0.0])),
         ("least_squares_line", grid_search.least_squares_line, dict(x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0])),
         ("linear_mse_batch", grid_search.linear_mse_batch, dict(X=[[0.0], [1.0]], y=[1.0, 3.0])),
         ("linear_mse_batch()", lambda thetas: grid_search.linear_mse_batch(np.array([[0.0], [1.0]]),
@@ -198,6 +220,9 @@ LATER_MODULES = {
         ("probability_grid", experiments.probability_grid, dict(model=_model(), xs=[-1.0, 0.0], ys=[0.0, 1.0])),
         ("range_test_rates", experiments.range_test_rates, dict(lr_min=0.01, lr_max=1.0, steps=3)),
         ("smooth_losses", experiments.smooth_losses, dict(values=[2.0, 0.0], beta=0.5)),
+        ("range_test_bracket", experiments.range_test_bracket, dict(rates=[0.1, 0.2, 0.4, 0.8, 1.6, 3.2],
+                                                                    smoothed=[1.0, 0.55, 0.5, 0.58, 2.0],
+                                                                    tolerance=0.2)),
         ("lr_range_test", lambda **kw: experiments.lr_range_test(_model(), **kw),
          dict(optimizer=optim.SGD(0.1), X=_X, labels=_LABELS, rates=[0.01, 0.1], batch_size=2, seed=0,
               stop_factor=4.0, beta=0.9, loss=losses.softmax_cross_entropy)),
@@ -218,13 +243,14 @@ LATER_MODULES = {
         ("mlp2_forward", backprop.mlp2_forward, dict(params=backprop.init_mlp2(2, 3, 1, seed=0), X=[[1.0, -0.5]],
                                                      activation="tanh")),
         ("layer_gradient_norms", backprop.layer_gradient_norms, dict(activation="tanh", gain=1.0, depth=3, width=4, n=4,
-                                                                     seed=0)),
+                                                                     seed=0, skip=True)),
         ("graph_storage", backprop.graph_storage, dict(tensor=(Tensor(np.ones(3)) * 2.0).tanh().sum())),
         ("mlp_pass_steps", backprop.mlp_pass_steps, dict(x=[1.0, -0.5], y=0.0, W1=[[0.5, -0.4], [0.3, 0.8]],
                                                          b1=[0.1, -0.1], W2=[0.9, -0.6], b2=0.2)),
     ],
     "prose": [
         ("number", prose.number, dict(value=2 / 3, digits=3)),
+        ("text", prose.text, dict(value=-1.5e-7, spec=".1e")),
     ],
     "loss_sweep": [
         ("best_constant", loss_sweep.best_constant, dict(y_true=[1.0, 2.0, 3.0, 50.0], loss="huber", delta=1.0)),
@@ -240,6 +266,16 @@ LATER_MODULES = {
     ],
     "optim": [
         ("AdamW", optim.AdamW, dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)),
+        ("StepLR", optim.StepLR, dict(lr=0.1, step_size=3, gamma=0.5)),
+        ("CosineAnnealingLR", optim.CosineAnnealingLR, dict(lr=1.0, T_max=4, eta_min=0.01)),
+        ("LinearLR", optim.LinearLR, dict(lr=0.1, start_factor=0.25, end_factor=1.0, total_iters=3)),
+        ("SequentialLR", optim.SequentialLR, dict(schedules=[optim.LinearLR(0.1, 0.1, 1.0, 3),
+                                                             optim.CosineAnnealingLR(0.1, 4)], milestones=[3])),
+        ("Schedule.lr_at", lambda t: optim.StepLR(0.1, step_size=2).lr_at(t), dict(t=5)),
+        ("Schedule()", lambda t: optim.CosineAnnealingLR(0.1, T_max=4)(t), dict(t=5)),
+        ("Schedule.rates", lambda n: optim.LinearLR(0.1).rates(n), dict(n=5)),
+        ("Schedule.attach", lambda optimizer: optim.StepLR(0.1, step_size=2).attach(optimizer),
+         dict(optimizer=optim.SGD(1.0))),
     ],
     "scrubber": [
         ("scrubber_html", scrubber.scrubber_html, dict(frames=[b"a", b"b"], labels=["1", "2"], caption="c",
@@ -297,6 +333,10 @@ _VALID_CALLS = {
     *[(name, "batch_size", "None") for name in ("train_with_validation", "lr_sweep", "seed_sweep")],  # full batch
     ("train_with_validation", "snapshot_epochs", "an empty array"),  # no snapshots, like the default ()
     ("races.measured_rate", "skip", "None"),     # the second half
+    ("backtracking_descent", "grow", "None"),    # the default: every search starts at lr0
+    ("noisy_descent", "schedule", "None"),       # the default: a constant rate
+    ("text", "spec", "a numeric string"),        # "1.5" is a format spec: width 1, precision 5
+    ("basin_markdown", "names", "numeric strings"),  # any strings name the minima
     ("descent.measured_rate", "first", "None"), ("descent.measured_rate", "last", "None"),  # the second half
     ("landscape.loss_grid", "chunk", "None"),    # the default: automatic chunks
     ("scrubber_html", "alts", "None"), ("scrubber_html", "width", "None"),  # defaults: caption and label; natural
@@ -367,14 +407,15 @@ EXTREME = {"inf": np.inf, "nan": np.nan, "-inf": -np.inf, "1.7e308": 1.7e308, "1
 
 
 #: Arguments handed uninterpreted to the caller's own function (make_figure): that function answers for them.
+#: They are not cases at all (left out of the parametrisation, not skipped at run time): bpcore makes no
+#: promise about them to test, and CI (BPBOOK_NO_SKIPS=1) counts every skipped test as a failure.
 _PASSED_THROUGH = {("render_frames", "values"), ("scrubber_from_figures", "values")}
+_EXTREME_CALLS = [call for call in _CALLS if (call[0], call[3]) not in _PASSED_THROUGH]
 
 
 @pytest.mark.parametrize("extreme", list(EXTREME), ids=list(EXTREME))
-@pytest.mark.parametrize("name, function, kwargs, arg", _CALLS, ids=[f"{c[0]}-{c[3]}" for c in _CALLS])
+@pytest.mark.parametrize("name, function, kwargs, arg", _EXTREME_CALLS, ids=[f"{c[0]}-{c[3]}" for c in _EXTREME_CALLS])
 def test_extreme_values_give_a_result_or_a_value_or_type_error(name, function, kwargs, arg, extreme):
-    if (name, arg) in _PASSED_THROUGH:
-        pytest.skip("passed to the caller's make_figure as it is")
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -409,6 +450,7 @@ CHECKED_MODULES = (autodiff, backprop, data, descent, excerpts, experiments, gra
 #: Public callables that need no entry, with the reason.
 NOT_CALLED = {
     "optim.Optimizer": "abstract base class; its step is catalogued as 'Optimizer.step'",
+    "optim.Schedule": "abstract base class; lr_at, rates, attach and __call__ are catalogued through its subclasses",
     "surfaces.Surface": "abstract base class; value/grad/hessian/grid are catalogued through its subclasses",
     "train.History": "the record fit returns, not called by readers",
     "gradcheck.GradCheckResult": "the record check_grad returns, not called by readers",
@@ -579,3 +621,96 @@ def test_issue_22_results_share_no_state():
     assert backprop.mlp_pass_steps()[0]["values"]["x"].tolist() == [1.0, -0.5]
     X = np.array([[1.0, -0.5]])
     assert not np.shares_memory(backprop.mlp2_forward(backprop.init_mlp2(2, 3, 1), X)["X"], X)
+
+
+# -- the later public functions: wrong values the garbage above does not try ---------
+
+_Q1 = surfaces.Quadratic(condition=1.0)
+_RUN = {"minimum": 0, "steps_to_tol": 1}
+
+#: One line per defect found when these functions entered the catalogue (a silent result, numpy's wording,
+#: an unbounded loop or allocation), plus the value checks each class of argument needs.
+LATER_ERRORS = [
+    # sizes refused before any allocation or endless loop
+    (lambda: descent.backtracking_descent(lambda p: -float(p.sum()), lambda p: -np.ones_like(p), [1.0], 10**12),
+     ValueError, "at most"),
+    (lambda: grid_search.exact_mse_grid([0.0, 1.0], [1.0, 2.0], np.zeros(10**4), np.zeros(10**4)), ValueError,
+     "at most"),
+    (lambda: races.noisy_descent(optim.SGD(0.1), _Q1, [1.0, 1.0], 10**12, 0.1), ValueError, "at most"),
+    (lambda: races.rmsprop_sharpness(0.1, _Q1, [1.0, 1.0], 10**12), ValueError, "at most"),
+    (lambda: races.basin_by_rate({"GD": optim.SGD}, _Q1, [1.0, 1.0], 10**6, grid=np.full(10**4, 0.1)), ValueError,
+     "at most"),
+    (lambda: optim.StepLR(0.1, 2).lr_at(10**9), ValueError, "at most"),
+    # numpy's wording before
+    (lambda: descent.backtracking_descent(lambda p: float(p @ p), lambda p: np.ones(3), [1.0], 2), ValueError,
+     "grad_fn"),
+    (lambda: prose.text(1.5, "zz"), ValueError, "spec"),
+    (lambda: races.basin_markdown({"a": [(0.1, {"minimum": "x", "steps_to_tol": 1})]}, 2), TypeError, "minimum"),
+    # silent results before
+    (lambda: descent.linear_mse_hessian([[1.0, 2.0], [3.0, 4.0]]), ValueError, "1-D"),
+    (lambda: experiments.range_test_bracket([-0.1, 0.2, 0.3], [1.0, 0.5, 0.3]), ValueError, "rates"),
+    (lambda: experiments.range_test_bracket([0.1, 0.2], [np.nan, np.nan]), ValueError, "smoothed"),
+    (lambda: sgd.noise_floor([[1.0], [np.nan]], 0.1, 1), ValueError, "per_sample_grads"),
+    (lambda: races.basin_by_rate({}, _Q1, [1.0, 1.0], 3, grid=[0.1]), ValueError, "makers"),
+    (lambda: races.basin_markdown({"a": [(0.1, {"minimum": -1, "steps_to_tol": 1})]}, 2), ValueError, "minimum"),
+    (lambda: races.basin_markdown({"a": [(0.1, _RUN)]}, 2, names=("global", "")), ValueError, "names"),
+    # the value checks of each class (NaN, negative, a float count, a shape mismatch, out of range)
+    (lambda: losses.binary_cross_entropy_with_logits([1.0, 0.0], [1.0]), ValueError, "logits"),
+    (lambda: losses.binary_cross_entropy_with_logits_grad([2.0, 0.0], [1.0, 1.0]), ValueError, "y_true"),
+    (lambda: descent.backtracking_descent(lambda p: float(p @ p), lambda p: 2 * p, [1.0], 2.5), ValueError, "steps"),
+    (lambda: descent.backtracking_descent(lambda p: float(p @ p), lambda p: 2 * p, [1.0], 2, shrink=np.nan),
+     ValueError, "shrink"),
+    (lambda: descent.backtracking_descent(lambda p: float(p @ p), lambda p: 2 * p, [1.0], 2, grow=0.5), ValueError,
+     "grow"),
+    (lambda: descent.backtracking_descent(lambda p: np.nan, lambda p: 2 * p, [1.0], 2), ValueError, "f"),
+    (lambda: grid_search.exact_mse_grid([0.0, 1.0], [1.0], [1.0], [1.0]), ValueError, "shape"),
+    (lambda: grid_search.exact_mse_grid([0.0, np.nan], [1.0, 2.0], [1.0], [1.0]), ValueError, "x"),
+    (lambda: experiments.range_test_bracket([0.1, 0.2], [1.0, 0.5, 0.3]), ValueError, "smoothed"),
+    (lambda: experiments.range_test_bracket([0.1, 0.2], [1.0, 0.5], tolerance=-1.0), ValueError, "tolerance"),
+    (lambda: sgd.noise_floor([[1.0], [2.0]], -0.1, 1), ValueError, "lr"),
+    (lambda: sgd.noise_floor([[1.0], [2.0]], 0.1, 2.5), ValueError, "batch_size"),
+    (lambda: sgd.noise_floor([[1.0], [2.0]], 0.1, 3), ValueError, "batch_size"),
+    (lambda: optim.StepLR(0.1, 2.5), ValueError, "step_size"),
+    (lambda: optim.StepLR(0.1, 2, gamma=np.nan), ValueError, "gamma"),
+    (lambda: optim.CosineAnnealingLR(0.1, 0), ValueError, "T_max"),
+    (lambda: optim.CosineAnnealingLR(0.1, 4, eta_min=-0.1), ValueError, "eta_min"),
+    (lambda: optim.LinearLR(0.1, start_factor=0.0), ValueError, "start_factor"),
+    (lambda: optim.LinearLR(0.1, end_factor=1.5), ValueError, "end_factor"),
+    (lambda: optim.SequentialLR([optim.StepLR(0.1, 2), optim.StepLR(0.1, 2)], [2, 3]), ValueError, "milestones"),
+    (lambda: optim.SequentialLR([optim.StepLR(0.1, 2)] * 3, [2, 2]), ValueError, "increasing"),
+    (lambda: optim.SequentialLR([optim.StepLR(0.1, 2), optim.SGD(0.1)], [2]), TypeError, r"schedules\[1\]"),
+    (lambda: optim.StepLR(0.1, 2).lr_at(-1), ValueError, "t must"),
+    (lambda: optim.StepLR(0.1, 2).rates(0), ValueError, "n must"),
+    (lambda: optim.StepLR(0.1, 2).attach("sgd"), TypeError, "optimizer"),
+    (lambda: races.momentum_critical_rate(0.0, 0.9), ValueError, "curvature"),
+    (lambda: races.momentum_critical_rate(1.0, 1.0), ValueError, "beta"),
+    (lambda: races.momentum_critical_rate(1.0, 0.5, nesterov=1), TypeError, "nesterov"),
+    (lambda: races.basin_by_rate({"GD": optim.SGD}, _Q1, [1.0, 1.0], 3, grid=[np.nan]), ValueError, "grid"),
+    (lambda: races.basin_by_rate({"GD": optim.SGD}, _Q1, [1.0, 1.0], 3, tol=-1.0, grid=[0.1]), ValueError, "tol"),
+    (lambda: races.basin_by_rate({"GD": lambda lr: "sgd"}, _Q1, [1.0, 1.0], 3, grid=[0.1]), TypeError, "optimizer"),
+    (lambda: races.basin_markdown({"a": [(0.1, _RUN)], "b": [(0.2, _RUN)]}, 2), ValueError, "same grid"),
+    (lambda: races.noisy_descent(optim.SGD(0.1), _Q1, [1.0, 1.0], 3, -1.0), ValueError, "noise"),
+    (lambda: races.noisy_descent(optim.SGD(0.1), _Q1, [1.0, 1.0], 3, 0.1, schedule=lambda t: 0.1), TypeError,
+     "schedule"),
+    (lambda: races.rmsprop_sharpness(0.1, _Q1, [1.0, 1.0], 3, alpha=2.0), ValueError, "alpha"),
+    (lambda: races.rmsprop_sharpness(-0.1, _Q1, [1.0, 1.0], 3), ValueError, "lr"),
+    (lambda: backprop.layer_gradient_norms(depth=2, width=2, n=2, skip=1), TypeError, "skip"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", LATER_ERRORS)
+def test_later_functions_get_a_clear_error(call, error, message, capfd):
+    with pytest.raises(error, match=message):
+        call()
+    assert capfd.readouterr().err == ""
+
+
+def test_later_functions_give_the_right_value():
+    """Inputs at the edge that have a right answer, not an error."""
+    # the step where the range test blew up may have recorded inf or NaN: it is not the lowest loss
+    for blown_up in (np.nan, np.inf):
+        assert experiments.range_test_bracket([0.1, 0.2, 0.4, 0.8], [1.0, 0.5, 0.55, blown_up]) == (0.2, 0.8)
+    # an MSE beyond the largest float64 rounds to inf (it was an OverflowError)
+    assert grid_search.exact_mse_grid([0.0, 1e308], [0.0, 0.0], [10.0], [0.0]).tolist() == [[math.inf]]
+    # the numeric string "1.5" is a format spec (width 1, precision 5)
+    assert prose.text(-2 / 3, "1.5") == "\u22120.66667"

@@ -8,7 +8,6 @@ from bpcore import landscape, losses, nn
 
 
 def test_notes_table_reproduces_the_course_notes():
-    assert gs.seed_table is gs.notes_table   # the old name still works
     assert gs.notes_table() == [(1.0, 1.0, 3.0), (2.0, 1.0, 4.0), (1.0, 2.0, 4.0), (2.0, 2.0, 5.0)]
 
 

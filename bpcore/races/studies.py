@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .._checks import as_rng, real_number
+from .._checks import as_rng, check_size, real_number
 from ..optim import RMSprop, Schedule
 from ._common import _check_optimizer, _check_surface, _positive_int, _start
 
@@ -31,6 +31,7 @@ def noisy_descent(optimizer, surface, x0, steps, noise, seed=0, schedule=None):
     _check_surface(surface)
     x = _start(x0)
     steps = _positive_int("steps", steps)
+    check_size(steps + 1, "steps")
     sigma = real_number(noise, "noise")
     if sigma < 0:
         raise ValueError(f"noise must be >= 0, got {sigma!r}")
@@ -75,6 +76,7 @@ def rmsprop_sharpness(lr, surface, x0, steps, alpha=0.99, eps=1e-8):
     _check_surface(surface)
     x = _start(x0)
     steps = _positive_int("steps", steps)
+    check_size(2 * steps, "steps")
     opt = RMSprop(lr, alpha=alpha, eps=eps)
     f_star = float(surface.value(np.array(surface.minima[0])))
     gap, sharp = [], []

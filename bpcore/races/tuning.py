@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .._checks import as_float64, check_callable, check_size, real_number
+from .._checks import as_float64, check_callable, check_size, integer, real_number
 from ..surfaces import Surface
 from ..optim import Optimizer
 from ._common import (LR_GRID, _check_mapping, _check_optimizer, _check_surface, _positive, _positive_int,
@@ -192,6 +192,8 @@ def basin_by_rate(makers, surface, x0, steps, tol=1e-6, grid=LR_GRID):
     [(1.0, 0, 1), (3.0, None, None)]
     """
     _check_mapping(makers, "makers", "an optimizer name to a function lr -> optimizer")
+    if not makers:
+        raise ValueError("makers must hold at least one optimizer")
     for o_name, make in makers.items():
         check_callable(make, f"makers[{o_name!r}]")
     _check_surface(surface)
@@ -200,9 +202,14 @@ def basin_by_rate(makers, surface, x0, steps, tol=1e-6, grid=LR_GRID):
     g = as_float64(grid, "grid")
     if g.ndim != 1 or g.size == 0:
         raise ValueError(f"grid must be a non-empty 1-D sequence of learning rates, got shape {g.shape}")
+    check_size(len(makers) * g.size * 2 * (steps + 1), "len(makers) * len(grid) * steps (the paths)")
     grid = [_positive("grid value", v) for v in g.tolist()]
     return {name: [(lr, descend_until(make(lr), surface, x0, steps, tol)) for lr in grid]
             for name, make in makers.items()}
+
+
+def _kind_of(value):
+    return repr(value) if isinstance(value, str) else type(value).__name__
 
 
 def basin_markdown(result, steps, names=("global", "local")):
@@ -225,6 +232,24 @@ def basin_markdown(result, steps, names=("global", "local")):
     _check_mapping(result, "result", "an optimizer name to [(lr, run), ...], as basin_by_rate returns")
     if not result:
         raise ValueError("result must hold at least one optimizer")
+    for o_name, row in result.items():
+        if not isinstance(row, (list, tuple)) or not row:
+            raise TypeError(f"result[{o_name!r}] must be a non-empty list of (lr, run) pairs, as basin_by_rate "
+                            f"returns, got {_kind_of(row)}")
+        for pair in row:
+            if (not isinstance(pair, (list, tuple)) or len(pair) != 2 or not isinstance(pair[1], dict)
+                    or "minimum" not in pair[1] or "steps_to_tol" not in pair[1]):
+                raise TypeError(f"result[{o_name!r}] must hold (lr, run) pairs with run from descend_until, "
+                                f"as basin_by_rate returns, got {_kind_of(pair)}")
+            real_number(pair[0], f"the rate in result[{o_name!r}]")
+            if pair[1]["minimum"] is not None:
+                integer(pair[1]["minimum"], f"the minimum's index in result[{o_name!r}]", minimum=0)
+            if pair[1]["steps_to_tol"] is not None:
+                integer(pair[1]["steps_to_tol"], f"steps_to_tol in result[{o_name!r}]", minimum=0)
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise TypeError(f"names must be a list of strings (the minima's names), got {_kind_of(names)}")
+    if not names or not all(names):
+        raise ValueError(f"names must hold at least one name and no empty one, got {names!r}")
     rows = list(result.values())
     rates = [lr for lr, _ in rows[0]]
     if any([lr for lr, _ in row] != rates for row in rows):
