@@ -84,11 +84,11 @@ EXACT_TERMS = 1_000_000
 
 def exact_mse_grid(x, y, w_values, b_values):
     r"""The MSE of :math:`\hat y = w x + b` at every grid point, computed in
-    exact rational arithmetic (:class:`fractions.Fraction`) from the float
+    exact rational arithmetic (Python's ``fractions.Fraction``) from the float
     inputs and rounded once at the end: the reference against which the
     floating-point methods of :func:`bpcore.landscape.loss_grid` are measured.
     Shape ``(len(b_values), len(w_values))``, as ``loss_grid``. Slow (pure
-    Python): meant for a few hundred points; at most :data:`EXACT_TERMS`
+    Python): meant for a few hundred points; at most ``EXACT_TERMS``
     squared residuals (grid points times data points) per call. A loss
     beyond the largest float64 is ``inf``, as rounding gives it.
 
@@ -169,7 +169,7 @@ def grid_search(batch_loss, lows, highs, n, chunk=20_000):
     ``batch_loss`` maps an array of points ``(m, d)`` to ``m`` losses;
     the points are visited ``chunk`` at a time so memory stays bounded.
     A point where the loss is NaN (undefined there) is skipped; if it is
-    NaN everywhere, that is a ValueError. At most :data:`MAX_EVALUATIONS`
+    NaN everywhere, that is a ValueError. At most ``MAX_EVALUATIONS``
     (``10**9``) points.
 
     >>> best, loss, count = grid_search(lambda p: ((p - 0.5) ** 2).sum(axis=1), [0, 0], [1, 1], 3)

@@ -108,7 +108,7 @@ def curves(y_true, task="regression", lo=-3.0, hi=3.0, points=121):
     divides every per-sample gradient by :math:`n`; the result is multiplied
     back by :math:`n`.
 
-    ``points`` is an integer from 2 to :data:`MAX_POINTS` (``10**4``).
+    ``points`` is an integer from 2 to ``MAX_POINTS`` (``10**4``).
 
     Returns ``(grid, losses, grads)``: the grid and two dicts mapping a loss
     name (:data:`REGRESSION_LOSSES`, :data:`CLASSIFICATION_LOSSES`) to an
