@@ -354,8 +354,10 @@ def _sigmoid(z):
 def binary_cross_entropy_with_logits(y_true, logits):
     r"""Binary cross-entropy of :math:`p = \sigma(z)`, computed from the logit :math:`z` itself.
 
-    .. math:: \frac1n\sum_i \big[y_i \operatorname{softplus}(-z_i) + (1 - y_i)\operatorname{softplus}(z_i)\big],
-              \qquad \operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|}),
+    .. math::
+
+       L &= \frac1n\sum_i \big[y_i \operatorname{softplus}(-z_i) + (1 - y_i)\operatorname{softplus}(z_i)\big],\\
+       \operatorname{softplus}(z) &= \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|}),
 
     which equals :func:`binary_cross_entropy` of :math:`\sigma(z)` wherever
     the latter is not clipped, because :math:`-\log\sigma(z) = \operatorname{softplus}(-z)`

@@ -289,11 +289,9 @@ class GaussianWells(Surface):
 
     .. math::
 
-        f(p) = -\sum_i a_i \exp\!\Big(-\frac{\lVert p - c_i\rVert^2}{2 s^2}\Big),
-        \qquad
-        \nabla f = \sum_i g_i\,\frac{p - c_i}{s^2},
-        \qquad
-        H = \sum_i g_i \Big(\frac{I}{s^2} - \frac{(p - c_i)(p - c_i)^\top}{s^4}\Big),
+        f(p) &= -\sum_i a_i \exp\!\Big(-\frac{\lVert p - c_i\rVert^2}{2 s^2}\Big),\\
+        \nabla f &= \sum_i g_i\,\frac{p - c_i}{s^2},\\
+        H &= \sum_i g_i \Big(\frac{I}{s^2} - \frac{(p - c_i)(p - c_i)^\top}{s^4}\Big),
 
     with :math:`g_i = a_i \exp(-\lVert p - c_i\rVert^2 / 2s^2)`.  Each well
     :math:`i` (centre :math:`c_i`, depth :math:`a_i > 0`, width :math:`s`)

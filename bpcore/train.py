@@ -4,9 +4,9 @@ r"""A training loop: mini-batch gradient descent with any bpcore optimizer.
 
 .. math::
 
-    L = \operatorname{loss}\big(y_{\mathcal B}, f_\theta(X_{\mathcal B})\big), \qquad
-    g = \nabla_\theta L \ \text{(backpropagation)}, \qquad
-    \theta \leftarrow \operatorname{optimizer.step}(\theta, g)
+    L &= \operatorname{loss}\big(y_{\mathcal B}, f_\theta(X_{\mathcal B})\big), \\
+    g &= \nabla_\theta L \quad \text{(backpropagation)}, \\
+    \theta &\leftarrow \operatorname{optimizer.step}(\theta, g)
 
 and records what happened in a :class:`History`.  If the loss stops being a
 finite number (or a gradient, or the update, is ``inf``/``nan``) the run

@@ -307,7 +307,7 @@ def test_the_answers_are_found():
     answers = _answer_values()
     assert len(answers) >= 25
     forms = {f for _, _, fs in answers for f in fs}
-    for printed in ("0.669421", "0.669", "-0.35", "1218", "0.542"):
+    for printed in ("0.818594", "0.819", "-0.55", "322", "1.1808"):
         assert printed in forms, printed
 
 
@@ -367,13 +367,13 @@ def test_a_planted_answer_is_caught(tmp_path):
     """The answer search is not vacuous: fake artefacts with an answer fail."""
     patterns = answer_patterns()
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "passed = bp.exercises.check_momentum_beta(beta_star, condition=100)",
-        outputs=[nbformat.v4.new_output("stream", name="stdout", text="✓ beta_star = 0.669421 is correct.\n")])])
+        "passed = bp.exercises.check_momentum_beta(beta_star, condition=400)",
+        outputs=[nbformat.v4.new_output("stream", name="stdout", text="✓ beta_star = 0.818594 is correct.\n")])])
     planted = {
-        "page.html": "<html><body><div class='cell_output'><pre>✓ beta_star = 0.669421 is correct.</pre></div></body></html>",
-        "searchindex.js": 'Search.setIndex({"docs": "m_t = 0.542 is correct.\\nmore"})',
+        "page.html": "<html><body><div class='cell_output'><pre>✓ beta_star = 0.818594 is correct.</pre></div></body></html>",
+        "searchindex.js": 'Search.setIndex({"docs": "m_4 = 1.1808 is correct.\\nmore"})',
         "nb.ipynb": nbformat.writes(notebook),
-        "help.txt": "check_bias_step(my_dL_db, my_b_new)\n    ✓ my_b_new = -0.35 is correct.",
+        "help.txt": "check_bias_step(my_dL_db, my_b_new)\n    ✓ my_b_new = -0.55 is correct.",
         "api.md": ">>> check_hidden_delta(delta1)\n    delta1 = [-1.125, -0.36]",
     }
     for name, text in planted.items():
@@ -382,14 +382,14 @@ def test_a_planted_answer_is_caught(tmp_path):
         assert answer_leaks(_lines_text(path), patterns), f"the planted leak in {name} was not found"
     # The same numbers in other roles are no leak.
     innocent = tmp_path / "innocent.html"
-    innocent.write_text("<p>With β = 0.669421 the rate is fine; W_new = 2.15 and b = -0.35 in the table.</p>"
+    innocent.write_text("<p>With β = 0.818594 the rate is fine; W_new = 2.15 and b = -0.55 in the table.</p>"
                         "<pre>✓ my_adam_step agrees with the reference on 4 test cases.</pre>", encoding="utf-8")
     assert not answer_leaks(_lines_text(innocent), patterns)
 
 
 def test_a_planted_leak_in_the_pdf_text_is_caught():
     secret = {"return (W - lr * grad_W, b - lr * grad_b)": "a chapter, cell 1"}
-    text = "Chapter 5\n✓ eta_one_step = 0.5 is correct.\nPage 7\nreturn (W - lr *\ngrad_W, b - lr * grad_b)\n"
+    text = "Chapter 5\n✓ eta_one_step = 0.2 is correct.\nPage 7\nreturn (W - lr *\ngrad_W, b - lr * grad_b)\n"
     leaks = pdf_leaks(text, answer_patterns(), secret)
     assert any("check_one_step_rate" in leak for leak in leaks)
     assert any("solution line" in leak for leak in leaks)

@@ -4,7 +4,11 @@
 // Close button or Escape.
 document.addEventListener("click", (event) => {
   const img = event.target.closest(".bd-article img");
-  if (!img || img.closest("a, dialog")) return;
+  if (!img || img.closest("dialog")) return;
+  // Sphinx wraps a scaled image in a link to its file; any other link keeps its own target.
+  const link = img.closest("a");
+  if (link && !link.classList.contains("image-reference")) return;
+  event.preventDefault();
   const dialog = document.createElement("dialog");
   dialog.className = "bp-zoom";
   dialog.setAttribute("aria-label", "Figure at full size");

@@ -163,7 +163,7 @@ def _parents(path: str) -> list[str]:
 
 
 def command(stage: Stage, job_file: Path, uid: int, fd: int, limits: Limits) -> list[str]:
-    python = os.path.join(sys.prefix, "bin", "python")
+    python = os.path.join(os.path.realpath(sys.prefix), "bin", "python")   # the bound path, not a symlink to it
     env = {"HOME": "/tmp/home", "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "MPLBACKEND": "Agg", "IPYTHONDIR": "/tmp/home/.ipython", "MPLCONFIGDIR": "/tmp/home/.mpl",
@@ -171,9 +171,11 @@ def command(stage: Stage, job_file: Path, uid: int, fd: int, limits: Limits) -> 
     args = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session",
             "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+            # the empty /tmp first: a checkout (and its .venv) may itself live under /tmp,
+            # and a later bind shows through an earlier mount, not the other way round
+            "--size", str(256 * 2 ** 20), "--perms", "1777", "--tmpfs", "/tmp",
             *_system_binds(),
             "--proc", "/proc", "--dev", "/dev",
-            "--size", str(256 * 2 ** 20), "--perms", "1777", "--tmpfs", "/tmp",
             *_parents(f"{INSIDE}/lib"), "--ro-bind", str(stage.dir / "lib"), f"{INSIDE}/lib",
             "--ro-bind", str(job_file), f"{INSIDE}/job.json",
             "--hostname", "sandbox", "--chdir", "/tmp", "--clearenv"]
