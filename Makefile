@@ -127,7 +127,7 @@ TEST_WORKERS ?= 2
 # The PDF is printed once here (when the book changed); test_pdf.py and the
 # leak test read it.
 test: setup-test book student $(PDF)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 benchmarks: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
