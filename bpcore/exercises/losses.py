@@ -225,6 +225,8 @@ def check_softmax_gradient(grad_z):
         Mistake(p, "You dropped the −y_c term: differentiating −z_correct gives −1 in the correct class's entry."),
         Mistake(-onehot / p, "That is ∂L/∂p (−y_c/p_c); the question asks for the gradient with respect to the logits z, through the softmax."),
         Mistake(-onehot, "You differentiated only −z_correct; the log-sum-exp term contributes softmax(z)."),
+        Mistake(p - np.eye(p.size)[0], "That subtracts 1 in the first entry; the correct class is the second "
+                                       "logit (label 1, as the code counts classes from 0)."),
     ]
     hint = "Write L = −z_correct + log Σ_k exp(z_k) and differentiate each z_c: the result is p_c − y_c."
     return check_value(grad_z, expected, name="grad_z", mistakes=mistakes, idea=hint,
